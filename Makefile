@@ -1,0 +1,35 @@
+# The two commands: `make run` serves the API, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev db clean
+
+run: install db  ## install, create and seed the database, serve on 127.0.0.1:8000
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: install-dev  ## run the suite on SQLite, and on PostgreSQL when one is reachable
+	$(BIN)/pytest
+
+db: install  ## create or upgrade the schema, then load seed_data/ (idempotent)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf $(VENV) instance/treaty.db

@@ -1,0 +1,24 @@
+"""The Mine Ban Treaty Status API: create_app() is the table of contents."""
+from flask import Flask
+
+from . import countries, meta, problems, sources, treaties
+from .config import Config
+from .extensions import db, migrate
+from .seed import seed_command
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+
+    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp):
+        app.register_blueprint(blueprint)
+    problems.init_app(app)
+    app.cli.add_command(seed_command)
+    return app

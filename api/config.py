@@ -1,0 +1,23 @@
+"""Every setting, read from the environment with a default (the README lists them)."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(url: str | None = None) -> str:
+    """The SQLAlchemy URL: SQLite by default; PostgreSQL URLs use the psycopg 3 driver."""
+    url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'treaty.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
+    DEFAULT_TREATY = os.environ.get("DEFAULT_TREATY", "apmbc")
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))

@@ -1,0 +1,37 @@
+"""The API index, the contract, and health checks."""
+from flask import Blueprint, current_app, send_file, url_for
+from sqlalchemy import text
+
+from .config import ROOT
+from .extensions import db
+from .problems import Problem
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/api/v1")
+def index():
+    return {"name": "Mine Ban Treaty Status API", "version": "v1",
+            "openapi": url_for("meta.openapi", _external=False),
+            "resources": {"countries": url_for("countries.index"), "treaties": url_for("treaties.index"),
+                          "country": "/api/v1/countries/{code}", "sources": "/api/v1/sources/{id}"}}
+
+
+@bp.get("/openapi.yaml")
+def openapi():
+    return send_file(ROOT / "openapi.yaml", mimetype="application/yaml", max_age=300)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:
+        current_app.logger.error("readiness check failed: %s", error)
+        raise Problem(503, "The database is unreachable.")
+    return {"status": "ready"}

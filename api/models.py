@@ -1,0 +1,112 @@
+"""The data model: treaties, states, treaty actions, policy positions and their sources.
+
+Status is never stored: it is derived from treaty actions by api.status.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def _citations(name: str, key: str) -> sa.Table:
+    """A many-to-many table linking one kind of record to the sources it cites."""
+    return sa.Table(
+        name, db.metadata,
+        sa.Column("record_id", sa.ForeignKey(key, ondelete="CASCADE"), primary_key=True),
+        sa.Column("source_id", sa.ForeignKey("source.id"), primary_key=True),
+    )
+
+
+treaty_sources = _citations("treaty_source", "treaty.slug")
+state_sources = _citations("state_source", "state.iso2")
+action_sources = _citations("treaty_action_source", "treaty_action.id")
+policy_sources = _citations("policy_position_source", "policy_position.id")
+
+
+class Source(db.Model):
+    id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    url: Mapped[str] = mapped_column(sa.String(1000))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    publisher: Mapped[str] = mapped_column(sa.String(200))
+    published: Mapped[date | None]
+    accessed: Mapped[date]
+
+
+class Treaty(db.Model):
+    slug: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    short_name: Mapped[str] = mapped_column(sa.String(100))
+    aliases: Mapped[list] = mapped_column(sa.JSON, default=list)
+    adopted: Mapped[date]
+    adopted_at: Mapped[str] = mapped_column(sa.String(100))
+    opened_for_signature: Mapped[date]
+    entry_into_force: Mapped[date]
+    consent_delay_months: Mapped[int]
+    withdrawal_delay_months: Mapped[int]
+    depositary: Mapped[str] = mapped_column(sa.String(200))
+    untc_reference: Mapped[str | None] = mapped_column(sa.String(40))
+    confidence: Mapped[str] = mapped_column(sa.String(30))
+    sources: Mapped[list[Source]] = relationship(secondary=treaty_sources, order_by=Source.id)
+
+
+class State(db.Model):
+    iso2: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    iso3: Mapped[str] = mapped_column(sa.String(3), unique=True)
+    numeric: Mapped[str] = mapped_column(sa.String(3), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    official_name: Mapped[str] = mapped_column(sa.String(300))
+    aliases: Mapped[list] = mapped_column(sa.JSON, default=list)
+    region: Mapped[str] = mapped_column(sa.String(40), index=True)
+    subregion: Mapped[str] = mapped_column(sa.String(60))
+    intermediate_region: Mapped[str | None] = mapped_column(sa.String(60))
+    un_member: Mapped[bool]
+    search_text: Mapped[str] = mapped_column(sa.Text)  # folded names and aliases, for `q`
+    confidence: Mapped[str] = mapped_column(sa.String(30))
+    sources: Mapped[list[Source]] = relationship(secondary=state_sources, order_by=Source.id)
+
+
+class TreatyAction(db.Model):
+    id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    state_iso2: Mapped[str] = mapped_column(sa.ForeignKey("state.iso2"), index=True)
+    treaty_slug: Mapped[str] = mapped_column(sa.ForeignKey("treaty.slug"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    date: Mapped[date | None]
+    date_precision: Mapped[str] = mapped_column(sa.String(5), default="day")
+    effective: Mapped[date | None]
+    depositary_ref: Mapped[str | None] = mapped_column(sa.String(80))
+    armed_conflict_hold: Mapped[bool] = mapped_column(default=False)
+    conflict_ended: Mapped[date | None]
+    dispute: Mapped[str | None] = mapped_column(sa.Text)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    confidence: Mapped[str] = mapped_column(sa.String(30))
+    sources: Mapped[list[Source]] = relationship(secondary=action_sources, order_by=Source.id)
+    state: Mapped[State] = relationship()
+
+
+class PolicyPosition(db.Model):
+    id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    state_iso2: Mapped[str] = mapped_column(sa.ForeignKey("state.iso2"), index=True)
+    dimension: Mapped[str] = mapped_column(sa.String(30))
+    position: Mapped[str] = mapped_column(sa.String(40))
+    restriction: Mapped[str | None] = mapped_column(sa.Text)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    effective: Mapped[date]
+    date_precision: Mapped[str] = mapped_column(sa.String(5), default="day")
+    announced_by: Mapped[str | None] = mapped_column(sa.String(300))
+    quote: Mapped[str | None] = mapped_column(sa.Text)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    confidence: Mapped[str] = mapped_column(sa.String(30))
+    sources: Mapped[list[Source]] = relationship(secondary=policy_sources, order_by=Source.id)
+    state: Mapped[State] = relationship()
+
+
+class DatasetVersion(db.Model):
+    """One loaded version of seed_data/: what was loaded, when, and what it changed."""
+    version: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    loaded_at: Mapped[datetime]
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -1,0 +1,73 @@
+"""Every error leaves through one handler as RFC 9457 application/problem+json."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, json, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """An error the client can act on. Extra keyword arguments become members of the body."""
+
+    def __init__(self, status: int, detail: str, **extra):
+        super().__init__(detail)
+        self.status, self.detail, self.extra = status, detail, extra
+
+
+def not_found(what: str, value: str, **extra) -> Problem:
+    return Problem(404, f"No {what} {value!r}.", **extra)
+
+
+def invalid_params(error: ValidationError) -> Problem:
+    """A 400 naming each offending parameter, with the reason."""
+    messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    params = [{"name": name, "reason": " ".join(map(str, reasons if isinstance(reasons, list) else [reasons]))}
+              for name, reasons in sorted(messages.items())]
+    detail = "; ".join(f"{p['name']}: {p['reason']}" for p in params)
+    return Problem(400, detail, **{"invalid-params": params})
+
+
+def _as_response(problem: Problem):
+    return current_app.response_class(json.dumps(_body(problem)), status=problem.status,
+                                      mimetype="application/problem+json")
+
+
+def _body(problem: Problem) -> dict:
+    return {"type": "about:blank", "title": HTTP_STATUS_CODES.get(problem.status, "Error"),
+            "status": problem.status, "detail": problem.detail,
+            "instance": request.full_path.rstrip("?"), **problem.extra}
+
+
+def _from_http(error: HTTPException) -> Problem:
+    extra = {}
+    if error.code == 405 and error.valid_methods:
+        extra["allowed"] = sorted(error.valid_methods)
+    return Problem(error.code, error.description, **extra)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(Problem, _as_response)
+    app.register_error_handler(ValidationError, lambda e: _as_response(invalid_params(e)))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        response = _as_response(_from_http(error))
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        log.error("database unavailable: %s", error.orig)
+        return _as_response(Problem(503, "The database is unreachable; try again shortly."))
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error")
+        return _as_response(Problem(500, "An unexpected error occurred."))

@@ -1,0 +1,115 @@
+"""Schemas by direction: *Query for arguments in, *Out for responses."""
+from datetime import date
+
+from marshmallow import Schema, fields, validate
+
+from .record_schemas import DIMENSIONS
+from .status import STATUSES
+
+REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+
+
+class AsOfQuery(Schema):
+    as_of = fields.Date(load_default=date.today, metadata={"description": "ISO date (YYYY-MM-DD)"})
+
+
+class StatusQuery(AsOfQuery):
+    treaty = fields.String(load_default="apmbc", validate=validate.Length(max=20))
+
+
+class CountryListQuery(StatusQuery):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    region = fields.String(validate=validate.OneOf(REGIONS))
+    q = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class PoliciesQuery(AsOfQuery):
+    dimension = fields.String(validate=validate.OneOf(DIMENSIONS))
+
+
+class ParticipantsQuery(AsOfQuery):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class EmptyQuery(Schema):
+    pass
+
+
+class SourceOut(Schema):
+    id = fields.String()
+    url = fields.String()
+    title = fields.String()
+    publisher = fields.String()
+    published = fields.Date(allow_none=True)
+    accessed = fields.Date()
+
+
+class CitedOut(Schema):
+    confidence = fields.String()
+    sources = fields.List(fields.Nested(SourceOut))
+
+
+class TreatyActionOut(CitedOut):
+    id = fields.String()
+    state = fields.String(attribute="state_iso2")
+    treaty = fields.String(attribute="treaty_slug")
+    kind = fields.String()
+    date = fields.Date(allow_none=True)
+    date_precision = fields.String()
+    effective = fields.Date(allow_none=True)
+    depositary_ref = fields.String(allow_none=True)
+    armed_conflict_hold = fields.Boolean()
+    conflict_ended = fields.Date(allow_none=True)
+    dispute = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+
+
+class PolicyPositionOut(CitedOut):
+    id = fields.String()
+    state = fields.String(attribute="state_iso2")
+    dimension = fields.String()
+    position = fields.String()
+    restriction = fields.String(allow_none=True)
+    summary = fields.String()
+    effective = fields.Date()
+    date_precision = fields.String()
+    announced_by = fields.String(allow_none=True)
+    quote = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+
+
+class PositionInForceOut(PolicyPositionOut):
+    """A position in force: the position, what it replaced, and when (as known today) it ended."""
+    replaces = fields.Function(lambda e: e.replaces and {"id": e.replaces.id, "position": e.replaces.position,
+                                                          "effective": e.replaces.effective.isoformat()})
+    ended = fields.Date(allow_none=True)
+
+    def get_attribute(self, obj, attr, default):
+        source = obj if attr in ("replaces", "ended") else obj.position
+        return super().get_attribute(source, attr, default)
+
+
+class StateOut(CitedOut):
+    iso2 = fields.String()
+    iso3 = fields.String()
+    numeric = fields.String()
+    name = fields.String()
+    official_name = fields.String()
+    aliases = fields.List(fields.String())
+    region = fields.String()
+    subregion = fields.String()
+    intermediate_region = fields.String(allow_none=True)
+    un_member = fields.Boolean()
+
+
+class TreatyOut(CitedOut):
+    slug = fields.String()
+    name = fields.String()
+    short_name = fields.String()
+    aliases = fields.List(fields.String())
+    adopted = fields.Date()
+    adopted_at = fields.String()
+    opened_for_signature = fields.Date()
+    entry_into_force = fields.Date()
+    depositary = fields.String()
+    untc_reference = fields.String(allow_none=True)

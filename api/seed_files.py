@@ -1,0 +1,159 @@
+"""Read and validate the curated files in seed_data/ into plain records.
+
+Every problem is reported with the file, the record and the field, and nothing is
+written: loading happens in api.seed only once every file is valid.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+from marshmallow import Schema, ValidationError
+
+from . import status
+from .record_schemas import (PolicyPositionRecord, SourceRecord, StateRecord,
+                             TreatyActionRecord, TreatyRecord)
+
+# table name -> (files below the seed directory, schema, key field of the loaded record)
+TABLES = {
+    "source": ("sources/*.yaml", SourceRecord(), "id"),
+    "treaty": ("treaties.yaml", TreatyRecord(), "slug"),
+    "state": ("states.yaml", StateRecord(), "iso2"),
+    "treaty_action": ("treaty_actions/*.yaml", TreatyActionRecord(), "id"),
+    "policy_position": ("policies/*.yaml", PolicyPositionRecord(), "id"),
+}
+
+
+class SeedError(Exception):
+    """Invalid seed files; `problems` lists every one found."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class SeedData:
+    tables: dict[str, dict[str, dict]] = field(default_factory=dict)
+    content_hash: str = ""
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name, for search."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _as_text(value):
+    """YAML reads ISO dates as dates: give schemas the strings they validate."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    return value
+
+
+def _describe(errors: dict) -> str:
+    return "; ".join(f"field '{name}': {' '.join(map(str, msgs if isinstance(msgs, list) else [msgs]))}"
+                     for name, msgs in errors.items())
+
+
+def _read_table(root: Path, pattern: str, schema: Schema, key: str, problems: list[str],
+                digest) -> dict[str, dict]:
+    records: dict[str, dict] = {}
+    for path in sorted(root.glob(pattern)):
+        name = path.relative_to(root.parent).as_posix()
+        raw = path.read_bytes()
+        digest.update(name.encode() + b"\0" + raw)
+        try:
+            items = yaml.safe_load(raw) or []
+        except yaml.YAMLError as error:
+            problems.append(f"{name}: not valid YAML: {error}")
+            continue
+        if not isinstance(items, list):
+            problems.append(f"{name}: must be a list of records")
+            continue
+        for number, item in enumerate(items, 1):
+            ident = item.get(key) if isinstance(item, dict) else None
+            label = f"{name}: record #{number}" + (f" ({ident})" if ident else "")
+            try:
+                record = schema.load(_as_text(item) if isinstance(item, dict) else item)
+            except ValidationError as error:
+                messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+                problems.append(f"{label}: {_describe(messages)}")
+                continue
+            if record[key] in records:
+                problems.append(f"{label}: field '{key}': duplicate id {record[key]!r}")
+            records[record[key]] = record | {"_file": name}
+    return records
+
+
+def _check_references(data: SeedData, problems: list[str]) -> None:
+    sources, states, treaties = (data.tables[t] for t in ("source", "state", "treaty"))
+    cited: set[str] = set()
+    for table, records in data.tables.items():
+        for key, record in records.items():
+            where = f"{record['_file']}: record {key}"
+            for source_id in record.get("sources", []):
+                cited.add(source_id)
+                if source_id not in sources:
+                    problems.append(f"{where}: field 'sources': unknown source {source_id!r}")
+            if "state_iso2" in record and record["state_iso2"] not in states:
+                problems.append(f"{where}: field 'state': unknown state {record['state_iso2']!r}")
+            if "treaty_slug" in record and record["treaty_slug"] not in treaties:
+                problems.append(f"{where}: field 'treaty': unknown treaty {record['treaty_slug']!r}")
+    for source_id in sorted(set(sources) - cited):
+        problems.append(f"{sources[source_id]['_file']}: record {source_id}: no record cites this source")
+
+
+def _check_treaty_rules(data: SeedData, problems: list[str]) -> None:
+    """Recorded effective dates must follow Articles 17 and 20."""
+    for key, record in data.tables["treaty_action"].items():
+        treaty = data.tables["treaty"].get(record["treaty_slug"])
+        if treaty is None or record["date"] is None:
+            continue
+        act = to_act(record)
+        expected = status.expected_effective(act, rules_of(treaty))
+        if record["kind"] == "succession" and record["effective"] is None:
+            problems.append(f"{record['_file']}: record {key}: field 'effective': a succession needs its effective date")
+        elif record["effective"] != expected:
+            problems.append(f"{record['_file']}: record {key}: field 'effective': is {record['effective']}, "
+                            f"the treaty's articles give {expected}")
+
+
+def rules_of(treaty) -> status.TreatyRules:
+    get = treaty.get if isinstance(treaty, dict) else lambda name: getattr(treaty, name)
+    return status.TreatyRules(get("entry_into_force"), get("consent_delay_months"),
+                              get("withdrawal_delay_months"))
+
+
+def to_act(action) -> status.Act:
+    get = action.get if isinstance(action, dict) else lambda name: getattr(action, name)
+    return status.Act(get("id"), get("kind"), get("date"), get("effective"),
+                      get("armed_conflict_hold"), get("conflict_ended"))
+
+
+def read_seed(root: str | Path) -> SeedData:
+    """Every record in the seed directory, validated; raises SeedError listing all problems."""
+    root = Path(root)
+    problems: list[str] = []
+    digest = hashlib.sha256()
+    data = SeedData()
+    for table, (pattern, schema, key) in TABLES.items():
+        data.tables[table] = _read_table(root, pattern, schema, key, problems, digest)
+    if not problems:
+        _check_references(data, problems)
+        _check_treaty_rules(data, problems)
+    if problems:
+        raise SeedError(problems)
+    data.content_hash = digest.hexdigest()
+    for record in data.tables["state"].values():
+        names = [record["name"], record["official_name"], record["iso2"], record["iso3"], *record["aliases"]]
+        record["search_text"] = "|".join(fold(name) for name in names)
+    return data

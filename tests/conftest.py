@@ -1,0 +1,108 @@
+"""Fixtures: every app test runs on SQLite, and on PostgreSQL when one is reachable.
+
+PostgreSQL: TEST_DATABASE_URL names a server (default: the local one). Each run creates its
+own databases and drops them at the end. With REQUIRE_POSTGRES=1 (CI) an unreachable
+server is a failure, not a skip. Every response a `client` receives is validated
+against openapi.yaml.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+
+from api import create_app
+from api.extensions import db
+from api.seed import apply_seed
+from api.seed_files import read_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = ROOT / "seed_data"
+SMALL_SEED_DIR = Path(__file__).parent / "fixtures" / "seed_small"
+ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SPEC = OpenAPI.from_file_path(str(ROOT / "openapi.yaml"))
+
+
+class ContractClient(FlaskClient):
+    """A test client that checks every response against the OpenAPI contract."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        SPEC.validate_response(WerkzeugOpenAPIRequest(response.request), WerkzeugOpenAPIResponse(response))
+        return response
+
+
+def _postgres_url(name: str) -> str:
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(sql)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A URL factory for fresh, empty databases of one backend, dropped at the end."""
+    created = []
+
+    def make() -> str:
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        name = f"treaty_test_{uuid.uuid4().hex[:12]}"
+        _admin(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return _postgres_url(name)
+
+    if request.param == "postgresql":
+        try:
+            _admin("SELECT 1")
+        except psycopg.OperationalError as error:
+            if os.environ.get("REQUIRE_POSTGRES"):
+                pytest.fail(f"PostgreSQL is required but unreachable at {ADMIN_URL}: {error}")
+            pytest.skip(f"PostgreSQL unreachable at {ADMIN_URL}")
+    yield make
+    for name in created:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_app(url: str):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SEED_DIR": str(SEED_DIR)})
+    app.test_client_class = ContractClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The app on the real, curated seed data: read-only tests share it."""
+    app = make_app(database_url())
+    with app.app_context():
+        upgrade()
+        apply_seed(read_seed(SEED_DIR))
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def empty_app(database_url):
+    """A fresh app on an empty, migrated database, for tests that write."""
+    app = make_app(database_url())
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
