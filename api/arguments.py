@@ -1,6 +1,6 @@
 """Query-string loading shared by every view: one place that rejects bad arguments."""
 from flask import request
-from marshmallow import Schema
+from marshmallow import Schema, ValidationError
 
 from .problems import Problem
 
@@ -12,4 +12,11 @@ def load_query(schema: Schema) -> dict:
         params = [{"name": name, "reason": "Given more than once; give it once."} for name in repeated]
         raise Problem(400, f"{', '.join(repeated)}: given more than once.",
                       **{"invalid-params": params})
-    return schema.load(request.args.to_dict())
+    try:
+        return schema.load(request.args.to_dict())
+    except ValidationError as error:
+        valid = ", ".join(sorted(field.data_key or name for name, field in schema.load_fields.items())) or "none"
+        for name, reasons in error.messages.items():
+            if reasons == ["Unknown field."]:
+                error.messages[name] = [f"Unknown parameter; valid parameters: {valid}."]
+        raise

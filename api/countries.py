@@ -10,7 +10,7 @@ from .arguments import load_query
 from .schemas import (CountryListQuery, EmptyQuery, PoliciesQuery, PositionInForceOut,
                       SourceOut, StateOut, StatusQuery, TreatyActionOut)
 from .seed_files import fold
-from .sentences import status_sentence
+from .sentences import status_sentence, undated_note
 
 bp = Blueprint("countries", __name__, url_prefix="/api/v1/countries")
 state_out, action_out, position_out = StateOut(), TreatyActionOut(), PositionInForceOut()
@@ -29,7 +29,8 @@ def status_body(membership: queries.Membership, treaty, day: date) -> dict:
         "since": current.start.isoformat() if current.start else None,
         "caused_by": action_out.dump(action) if action else None,
         "summary": status_sentence(state.name, treaty.short_name, current, membership.timeline,
-                                   action.kind if action else None, action.date if action else None),
+                                   action.kind if action else None, action.date if action else None)
+        + undated_note([a.kind for a in membership.undated()]),
         "sources": source_out.dump(action.sources if action else treaty.sources),
         "confidence": action.confidence if action else treaty.confidence,
         "disputes": actions_out.dump(membership.disputes(day)),

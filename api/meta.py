@@ -1,5 +1,7 @@
 """The API index, the contract, and health checks."""
-from flask import Blueprint, current_app, send_file, url_for
+import functools
+
+from flask import Blueprint, Response, current_app, url_for
 from sqlalchemy import text
 
 from .config import ROOT
@@ -17,9 +19,14 @@ def index():
                           "country": "/api/v1/countries/{code}", "sources": "/api/v1/sources/{id}"}}
 
 
+@functools.cache
+def contract() -> bytes:
+    return (ROOT / "openapi.yaml").read_bytes()
+
+
 @bp.get("/openapi.yaml")
 def openapi():
-    return send_file(ROOT / "openapi.yaml", mimetype="application/yaml", max_age=300)
+    return Response(contract(), mimetype="application/yaml")
 
 
 @bp.get("/healthz")

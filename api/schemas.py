@@ -6,11 +6,12 @@ from marshmallow import Schema, fields, validate
 from .record_schemas import DIMENSIONS
 from .status import STATUSES
 
+DATE_HELP = "Not a valid date; use YYYY-MM-DD, for example 2021-04-06."
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 
 
 class AsOfQuery(Schema):
-    as_of = fields.Date(load_default=date.today, metadata={"description": "ISO date (YYYY-MM-DD)"})
+    as_of = fields.Date(load_default=date.today, error_messages={"invalid": DATE_HELP})
 
 
 class StatusQuery(AsOfQuery):

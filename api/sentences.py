@@ -45,3 +45,11 @@ def _last_party_start(timeline: list[status.Transition], current: status.Transit
         if transition.status == status.STATE_PARTY:
             party_start = transition.start
     return party_start
+
+
+def undated_note(kinds: list[str]) -> str:
+    """A warning that acts without a known date could not be taken into account."""
+    if not kinds:
+        return ""
+    acts = " and ".join(f"an act of {kind}" for kind in kinds)
+    return f" The data also records {acts} whose date is not known, so it is not reflected here."

@@ -9,8 +9,8 @@ bp = Blueprint("sources", __name__, url_prefix="/api/v1/sources")
 source_out = SourceOut()
 
 
-@bp.get("/<source_id>")
-def show(source_id: str):
+@bp.get("/<id>")
+def show(id: str):  # noqa: A002 (the path parameter is documented as `id`)
     load_query(EmptyQuery())
-    source = queries.get_source(source_id)
+    source = queries.get_source(id)
     return {**source_out.dump(source), "cited_by": queries.citing_records(source)}

@@ -1,13 +1,11 @@
 """/api/v1/treaties: treaties, their participants on a date, and the parties over time."""
-from datetime import date
-
 from flask import Blueprint
 
 from . import queries
 from .arguments import load_query
 from .countries import list_item
-from .schemas import EmptyQuery, ParticipantsQuery, TreatyOut
-from .status import BOUND_STATUSES, NOT_SIGNATORY
+from .schemas import AsOfQuery, EmptyQuery, ParticipantsQuery, TreatyOut
+from .status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_SIGNATORY
 
 bp = Blueprint("treaties", __name__, url_prefix="/api/v1/treaties")
 treaty_out = TreatyOut()
@@ -22,12 +20,14 @@ def index():
 
 @bp.get("/<slug>")
 def show(slug: str):
-    load_query(EmptyQuery())
-    treaty, today = queries.get_treaty(slug), date.today()
-    statuses = [m.on(today).status for m in queries.memberships(treaty).values()]
+    """The treaty, with how many states had each status on `as_of`."""
+    day = load_query(AsOfQuery())["as_of"]
+    treaty = queries.get_treaty(slug)
+    statuses = [m.on(day).status for m in queries.memberships(treaty).values()]
     counts = {s: statuses.count(s) for s in sorted(set(statuses))}
-    return {**treaty_out.dump(treaty), "as_of": today.isoformat(), "status_counts": counts,
-            "states_parties": sum(counts.get(s, 0) for s in BOUND_STATUSES)}
+    bound = sum(counts.get(s, 0) for s in BOUND_STATUSES)
+    return {**treaty_out.dump(treaty), "as_of": day.isoformat(), "status_counts": counts,
+            "states_parties": bound, "consented": bound + counts.get(CONSENTED_NOT_IN_FORCE, 0)}
 
 
 @bp.get("/<slug>/participants")

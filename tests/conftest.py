@@ -7,6 +7,7 @@ against openapi.yaml.
 """
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -15,7 +16,7 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
 from api import create_app
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed_data"
 SMALL_SEED_DIR = Path(__file__).parent / "fixtures" / "seed_small"
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SPEC = OpenAPI.from_file_path(str(ROOT / "openapi.yaml"))
+SPEC = OpenAPI.from_file_path(str(ROOT / "openapi.yaml"), config=Config(
+    extra_media_type_deserializers={"application/problem+json": json.loads}))
 
 
 class ContractClient(FlaskClient):

@@ -1,0 +1,129 @@
+"""/api/v1/countries on the curated data; every response is checked against openapi.yaml."""
+import pytest
+
+
+def test_finland_status_on_2020_01_01_names_its_accession_and_sources(client):
+    body = client.get("/api/v1/countries/FI/status?as_of=2020-01-01").get_json()
+    assert (body["status"], body["since"]) == ("state_party", "2012-07-01")
+    assert body["caused_by"]["kind"] == "accession" and body["caused_by"]["date"] == "2012-01-09"
+    assert body["sources"] and body["sources"] == body["caused_by"]["sources"]
+
+
+@pytest.mark.parametrize("as_of, status, since", [
+    ("2025-07-09", "state_party", "2012-07-01"),
+    ("2025-07-10", "withdrawal_pending", "2025-07-10"),
+    ("2026-01-09", "withdrawal_pending", "2025-07-10"),
+    ("2026-01-10", "withdrawn", "2026-01-10"),
+])
+def test_finland_withdrawal_at_its_boundaries(client, as_of, status, since):
+    body = client.get(f"/api/v1/countries/fin/status?as_of={as_of}").get_json()
+    assert (body["status"], body["since"]) == (status, since)
+
+
+def test_withdrawn_summary_is_one_plain_sentence(client):
+    body = client.get("/api/v1/countries/FI/status?as_of=2026-11-28").get_json()
+    assert body["summary"] == ("Finland withdrew from the Mine Ban Treaty with effect from 10 January 2026; "
+                               "it had been a state party since 1 July 2012.")
+
+
+def test_ukraine_is_still_bound_and_its_suspension_is_shown_as_disputed(client):
+    body = client.get("/api/v1/countries/UA/status?as_of=2026-11-28").get_json()
+    assert body["status"] == "state_party"
+    assert [d["kind"] for d in body["disputes"]] == ["suspension_declaration"]
+    assert body["disputes"][0]["dispute"]
+    before = client.get("/api/v1/countries/UA/status?as_of=2025-01-01").get_json()
+    assert before["disputes"] == []
+
+
+def test_undated_accession_is_reported_not_guessed(client):
+    body = client.get("/api/v1/countries/LB/status").get_json()
+    assert [a["kind"] for a in body["undated_actions"]] == ["accession"]
+    assert body["undated_actions"][0]["date"] is None
+    assert "date" in body["summary"] and "not known" in body["summary"]
+
+
+def test_us_has_never_signed(client):
+    body = client.get("/api/v1/countries/usa/status").get_json()
+    assert (body["status"], body["since"], body["caused_by"]) == ("not_signatory", None, None)
+    assert body["sources"]
+
+
+def test_country_detail_has_codes_status_summary_and_current_policies(client):
+    body = client.get("/api/v1/countries/US").get_json()
+    assert (body["iso2"], body["iso3"], body["numeric"], body["name"]) == ("US", "USA", "840", "United States")
+    assert body["statuses"][0]["treaty"] == "apmbc" and body["statuses"][0]["summary"]
+    assert body["policies"] and all(p["sources"] for p in body["policies"])
+
+
+def test_us_policy_on_2021_04_06_is_the_2020_policy_and_the_dod_statement(client):
+    body = client.get("/api/v1/countries/US/policies?as_of=2021-04-06").get_json()
+    by_dimension = {p["dimension"]: p for p in body["items"]}
+    assert by_dimension["use"]["effective"] == "2021-04-06"
+    assert by_dimension["use"]["replaces"]["effective"] == "2020-01-31"
+    assert by_dimension["geographic_scope"]["effective"] == "2020-01-31"
+    assert by_dimension["geographic_scope"]["ended"] == "2022-06-21"
+
+
+@pytest.mark.parametrize("as_of, effective", [
+    ("2014-09-22", "2004-02-27"), ("2014-09-23", "2014-09-23"), ("2020-01-31", "2020-01-31"),
+    ("2022-06-20", "2021-04-06"), ("2022-06-21", "2022-06-21"),
+])
+def test_us_use_policy_follows_the_administrations(client, as_of, effective):
+    body = client.get(f"/api/v1/countries/US/policies?as_of={as_of}&dimension=use").get_json()
+    assert [p["effective"] for p in body["items"]] == [effective]
+
+
+def test_history_is_chronological_and_mixes_actions_and_policies(client):
+    items = client.get("/api/v1/countries/FI/history").get_json()["items"]
+    dates = [i["date"] for i in items if i["date"]]
+    assert dates == sorted(dates)
+    assert {i["type"] for i in items} >= {"treaty_action"}
+    assert all(i["record"]["sources"] for i in items)
+
+
+def test_list_filters_by_status_region_and_date(client):
+    body = client.get("/api/v1/countries?status=withdrawn&as_of=2026-03-01").get_json()
+    assert sorted(i["iso2"] for i in body["items"]) == ["EE", "FI", "LT", "LV", "PL"]
+    europe = client.get("/api/v1/countries?region=Europe&status=withdrawal_pending&as_of=2025-09-01").get_json()
+    assert sorted(i["iso2"] for i in europe["items"]) == ["EE", "FI", "LT", "LV", "PL"]
+
+
+@pytest.mark.parametrize("q, iso2", [("burma", "MM"), ("IVORY coast", "CI"), ("cote d'ivoire", "CI"),
+                                      ("Türkiye", "TR"), ("turkiye", "TR"), ("swaziland", "SZ"),
+                                      ("north korea", "KP"), ("vatican", "VA")])
+def test_search_by_any_name_or_alias_ignores_case_and_accents(client, q, iso2):
+    items = client.get("/api/v1/countries", query_string={"q": q}).get_json()["items"]
+    assert iso2 in [i["iso2"] for i in items]
+
+
+def test_list_covers_all_197_states(client):
+    assert client.get("/api/v1/countries").get_json()["count"] == 197
+
+
+def test_unknown_code_is_404_with_closest_matches(client):
+    response = client.get("/api/v1/countries/FIM")
+    assert response.status_code == 404 and response.content_type == "application/problem+json"
+    assert "FI" in [c["iso2"] for c in response.get_json()["closest"]]
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ("as_of=2021-02-30", "as_of"), ("as_of=99999-01-01", "as_of"), ("as_of=yesterday", "as_of"),
+    ("status=party", "status"), ("region=Atlantis", "region"), ("treaty=" + "x" * 30, "treaty"),
+    ("colour=red", "colour"), ("as_of=2020-01-01&as_of=2021-01-01", "as_of"),
+])
+def test_bad_parameters_are_400_problems_naming_the_parameter(client, query, parameter):
+    response = client.get(f"/api/v1/countries?{query}")
+    assert response.status_code == 400 and response.content_type == "application/problem+json"
+    body = response.get_json()
+    assert [p["name"] for p in body["invalid-params"]] == [parameter]
+    assert parameter in body["detail"]
+
+
+def test_bad_date_error_shows_a_valid_example(client):
+    body = client.get("/api/v1/countries/FI/status?as_of=2021-02-30").get_json()
+    assert "YYYY-MM-DD" in body["invalid-params"][0]["reason"]
+
+
+def test_unknown_treaty_is_404_listing_valid_slugs(client):
+    body = client.get("/api/v1/countries/FI/status?treaty=ccm").get_json()
+    assert body["status"] == 404 and body["valid"] == ["apmbc"]

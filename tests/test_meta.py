@@ -1,0 +1,21 @@
+"""The index, health checks, and errors for routes and methods that do not exist."""
+
+
+def test_index_links_every_resource(client):
+    resources = client.get("/api/v1").get_json()["resources"]
+    assert resources["countries"] == "/api/v1/countries" and resources["treaties"] == "/api/v1/treaties"
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/readyz").get_json() == {"status": "ready"}
+
+
+def test_unknown_route_and_wrong_method_are_problems(app):
+    client = app.test_client()
+    client.__class__ = client.__class__.__mro__[1]  # plain client: these routes are not in the contract
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404 and missing.content_type == "application/problem+json"
+    wrong = client.post("/api/v1/countries")
+    assert wrong.status_code == 405 and wrong.get_json()["allowed"] == ["GET", "HEAD", "OPTIONS"]
+    assert wrong.headers["Allow"] == "GET, HEAD, OPTIONS"

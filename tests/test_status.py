@@ -1,0 +1,125 @@
+"""The treaty rules (Articles 17 and 20), at every boundary: the day before, of and after."""
+from datetime import date, timedelta
+
+import pytest
+
+from api import status as s
+
+RULES = s.TreatyRules(entry_into_force=date(1999, 3, 1))
+DAY = timedelta(days=1)
+
+
+def around(timeline, day):
+    return [s.status_on(timeline, d).status for d in (day - DAY, day, day + DAY)]
+
+
+@pytest.mark.parametrize("deposit, in_force", [
+    (date(1997, 12, 3), date(1999, 3, 1)),    # Canada: before the 40th instrument
+    (date(1998, 9, 16), date(1999, 3, 1)),    # Burkina Faso, the 40th
+    (date(1998, 9, 30), date(1999, 3, 1)),    # after the 40th, same month: still 1999-03-01
+    (date(1998, 10, 8), date(1999, 4, 1)),    # Guinea
+    (date(1998, 12, 22), date(1999, 6, 1)),   # Eswatini, across a year end
+    (date(2012, 1, 9), date(2012, 7, 1)),     # Finland
+    (date(2025, 3, 12), date(2025, 9, 1)),    # Marshall Islands (DOMAIN.md's example)
+    (date(2025, 6, 25), date(2025, 12, 1)),   # Tonga
+    (date(2025, 7, 31), date(2026, 1, 1)),    # last day of a month
+])
+def test_entry_into_force_follows_article_17(deposit, in_force):
+    assert s.entry_into_force(deposit, RULES) == in_force
+
+
+@pytest.mark.parametrize("deposit, effective", [
+    (date(2025, 6, 27), date(2025, 12, 27)),  # Estonia, Latvia, Lithuania
+    (date(2025, 7, 10), date(2026, 1, 10)),   # Finland
+    (date(2025, 8, 20), date(2026, 2, 20)),   # Poland
+    (date(2025, 8, 31), date(2026, 2, 28)),   # no 31 February: the month's last day
+    (date(2027, 8, 31), date(2028, 2, 29)),   # leap year
+])
+def test_withdrawal_takes_effect_six_months_after_deposit(deposit, effective):
+    assert s.withdrawal_effective(deposit, RULES) == effective
+
+
+def test_no_actions_means_not_signatory_on_any_date():
+    timeline = s.transitions([], RULES)
+    assert s.status_on(timeline, date(2020, 1, 1)) == s.Transition(s.NOT_SIGNATORY, None, None)
+
+
+def test_signature_then_ratification_boundaries():
+    acts = [s.Act("sig", "signature", date(1997, 12, 4)), s.Act("rat", "ratification", date(2025, 3, 12))]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(1997, 12, 4)) == [s.NOT_SIGNATORY, s.SIGNATORY, s.SIGNATORY]
+    assert around(timeline, date(2025, 3, 12)) == [s.SIGNATORY, s.CONSENTED_NOT_IN_FORCE, s.CONSENTED_NOT_IN_FORCE]
+    assert around(timeline, date(2025, 9, 1)) == [s.CONSENTED_NOT_IN_FORCE, s.STATE_PARTY, s.STATE_PARTY]
+    assert s.status_on(timeline, date(2025, 9, 1)).act_id == "rat"
+
+
+def test_early_ratifier_is_consented_until_the_treaty_enters_into_force():
+    acts = [s.Act("sig", "signature", date(1997, 12, 3)), s.Act("rat", "ratification", date(1997, 12, 3))]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(1997, 12, 3)) == [s.NOT_SIGNATORY, s.CONSENTED_NOT_IN_FORCE, s.CONSENTED_NOT_IN_FORCE]
+    assert around(timeline, date(1999, 3, 1)) == [s.CONSENTED_NOT_IN_FORCE, s.STATE_PARTY, s.STATE_PARTY]
+
+
+def test_withdrawal_boundaries():
+    acts = [s.Act("acc", "accession", date(2012, 1, 9)), s.Act("wd", "withdrawal", date(2025, 7, 10))]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(2012, 7, 1)) == [s.CONSENTED_NOT_IN_FORCE, s.STATE_PARTY, s.STATE_PARTY]
+    assert around(timeline, date(2025, 7, 10)) == [s.STATE_PARTY, s.WITHDRAWAL_PENDING, s.WITHDRAWAL_PENDING]
+    assert around(timeline, date(2026, 1, 10)) == [s.WITHDRAWAL_PENDING, s.WITHDRAWN, s.WITHDRAWN]
+    assert s.status_on(timeline, date(2026, 1, 10)) == s.Transition(s.WITHDRAWN, date(2026, 1, 10), "wd")
+
+
+def test_article_20_3_holds_a_withdrawal_while_the_armed_conflict_lasts():
+    acts = [s.Act("rat", "ratification", date(2005, 12, 27)),
+            s.Act("wd", "withdrawal", date(2030, 1, 15), armed_conflict_hold=True)]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(2030, 7, 15)) == [s.WITHDRAWAL_PENDING, s.WITHDRAWAL_SUSPENDED, s.WITHDRAWAL_SUSPENDED]
+    assert s.status_on(timeline, date(2040, 1, 1)).status == s.WITHDRAWAL_SUSPENDED
+
+
+def test_held_withdrawal_takes_effect_when_the_conflict_ends():
+    acts = [s.Act("rat", "ratification", date(2005, 12, 27)),
+            s.Act("wd", "withdrawal", date(2030, 1, 15), armed_conflict_hold=True, conflict_ended=date(2031, 5, 9))]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(2031, 5, 9)) == [s.WITHDRAWAL_SUSPENDED, s.WITHDRAWN, s.WITHDRAWN]
+
+
+def test_conflict_ending_before_six_months_lets_the_withdrawal_take_effect_on_time():
+    acts = [s.Act("rat", "ratification", date(2005, 12, 27)),
+            s.Act("wd", "withdrawal", date(2030, 1, 15), armed_conflict_hold=True, conflict_ended=date(2030, 3, 1))]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(2030, 7, 15)) == [s.WITHDRAWAL_PENDING, s.WITHDRAWN, s.WITHDRAWN]
+
+
+def test_succession_takes_effect_on_the_recorded_date_even_before_deposit():
+    acts = [s.Act("suc", "succession", date(2011, 11, 11), effective=date(2011, 7, 9))]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(2011, 7, 9)) == [s.NOT_SIGNATORY, s.STATE_PARTY, s.STATE_PARTY]
+
+
+def test_rejoining_after_withdrawal():
+    acts = [s.Act("acc", "accession", date(2004, 5, 12)), s.Act("wd", "withdrawal", date(2025, 6, 27)),
+            s.Act("acc2", "accession", date(2030, 2, 3))]
+    timeline = s.transitions(acts, RULES)
+    assert around(timeline, date(2030, 2, 3)) == [s.WITHDRAWN, s.CONSENTED_NOT_IN_FORCE, s.CONSENTED_NOT_IN_FORCE]
+    assert around(timeline, date(2030, 8, 1)) == [s.CONSENTED_NOT_IN_FORCE, s.STATE_PARTY, s.STATE_PARTY]
+
+
+def test_a_declaration_or_an_undated_act_leaves_the_status_unchanged():
+    acts = [s.Act("rat", "ratification", date(2005, 12, 27)),
+            s.Act("dec", "suspension_declaration", date(2025, 7, 18)),
+            s.Act("acc", "accession", None)]
+    timeline = s.transitions(acts, RULES)
+    assert [t.status for t in timeline] == [s.CONSENTED_NOT_IN_FORCE, s.STATE_PARTY]
+
+
+def test_a_signature_after_consent_does_not_downgrade():
+    acts = [s.Act("rat", "ratification", date(1998, 1, 1)), s.Act("sig", "signature", date(1998, 2, 1))]
+    timeline = s.transitions(acts, RULES)
+    assert s.status_on(timeline, date(1998, 6, 1)).status == s.CONSENTED_NOT_IN_FORCE
+
+
+def test_expected_effective_per_kind():
+    assert s.expected_effective(s.Act("a", "signature", date(1998, 1, 1)), RULES) is None
+    assert s.expected_effective(s.Act("a", "accession", None), RULES) is None
+    assert s.expected_effective(s.Act("a", "succession", date(2006, 10, 23), date(2006, 6, 3)), RULES) == date(2006, 6, 3)
