@@ -1,4 +1,6 @@
 """The Mine Ban Treaty Status API: create_app() is the table of contents."""
+import os
+
 from flask import Flask
 
 from . import countries, meta, problems, sources, treaties
@@ -13,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False
+    os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
