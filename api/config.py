@@ -20,4 +20,6 @@ class Config:
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
     DEFAULT_TREATY = os.environ.get("DEFAULT_TREATY", "apmbc")
     JSON_SORT_KEYS = False
+    VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
+    RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))

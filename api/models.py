@@ -105,8 +105,10 @@ class PolicyPosition(db.Model):
 
 
 class DatasetVersion(db.Model):
-    """One loaded version of seed_data/: what was loaded, when, and what it changed."""
+    """One published version of the data: a snapshot of every table and what changed."""
     version: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    loaded_at: Mapped[datetime]
-    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    loaded_at: Mapped[datetime] = mapped_column(index=True)
+    previous: Mapped[str | None] = mapped_column(sa.String(40))
+    changes: Mapped[list] = mapped_column(sa.JSON, default=list)
+    snapshot: Mapped[bytes] = mapped_column(sa.LargeBinary)  # zlib-compressed JSON of every table

@@ -10,7 +10,12 @@ DATE_HELP = "Not a valid date; use YYYY-MM-DD, for example 2021-04-06."
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 
 
-class AsOfQuery(Schema):
+class BaseQuery(Schema):
+    """Arguments every read endpoint accepts."""
+    dataset_version = fields.String(validate=validate.Length(min=1, max=40))
+
+
+class AsOfQuery(BaseQuery):
     as_of = fields.Date(load_default=date.today, error_messages={"invalid": DATE_HELP})
 
 
@@ -32,7 +37,7 @@ class ParticipantsQuery(AsOfQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
-class EmptyQuery(Schema):
+class EmptyQuery(BaseQuery):
     pass
 
 

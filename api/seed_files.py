@@ -5,7 +5,6 @@ written: loading happens in api.seed only once every file is valid.
 """
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,7 +38,6 @@ class SeedError(Exception):
 @dataclass
 class SeedData:
     tables: dict[str, dict[str, dict]] = field(default_factory=dict)
-    content_hash: str = ""
 
 
 def fold(text: str) -> str:
@@ -64,13 +62,11 @@ def _describe(errors: dict) -> str:
                      for name, msgs in errors.items())
 
 
-def _read_table(root: Path, pattern: str, schema: Schema, key: str, problems: list[str],
-                digest) -> dict[str, dict]:
+def _read_table(root: Path, pattern: str, schema: Schema, key: str, problems: list[str]) -> dict[str, dict]:
     records: dict[str, dict] = {}
     for path in sorted(root.glob(pattern)):
         name = path.relative_to(root.parent).as_posix()
         raw = path.read_bytes()
-        digest.update(name.encode() + b"\0" + raw)
         try:
             items = yaml.safe_load(raw) or []
         except yaml.YAMLError as error:
@@ -143,16 +139,14 @@ def read_seed(root: str | Path) -> SeedData:
     """Every record in the seed directory, validated; raises SeedError listing all problems."""
     root = Path(root)
     problems: list[str] = []
-    digest = hashlib.sha256()
     data = SeedData()
     for table, (pattern, schema, key) in TABLES.items():
-        data.tables[table] = _read_table(root, pattern, schema, key, problems, digest)
+        data.tables[table] = _read_table(root, pattern, schema, key, problems)
     if not problems:
         _check_references(data, problems)
         _check_treaty_rules(data, problems)
     if problems:
         raise SeedError(problems)
-    data.content_hash = digest.hexdigest()
     for record in data.tables["state"].values():
         names = [record["name"], record["official_name"], record["iso2"], record["iso3"], *record["aliases"]]
         record["search_text"] = "|".join(fold(name) for name in names)

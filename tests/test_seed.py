@@ -46,8 +46,10 @@ def test_an_edit_updates_exactly_that_record_and_records_a_new_version(empty_app
     db.session.expire_all()
     assert db.session.get(PolicyPosition, "us-2022-06-21-use").restriction == "Korean Peninsula"
     latest = db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.loaded_at.desc())).first()
-    assert latest.changes["policy_position"]["changed"] == {
-        "us-2022-06-21-use": {"restriction": ["Korean Peninsula only", "Korean Peninsula"]}}
+    assert latest.changes == [{"table": "policy_position", "id": "us-2022-06-21-use", "change": "changed",
+                               "kind": "correction",
+                               "fields": {"restriction": ["Korean Peninsula only", "Korean Peninsula"]}}]
+    assert db.session.query(DatasetVersion).count() == 2
 
 
 def test_a_removed_record_is_reported_and_deleted_only_with_prune(empty_app, seed_dir):

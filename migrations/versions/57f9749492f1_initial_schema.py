@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0b2ff7854dcd
+Revision ID: 57f9749492f1
 Revises: 
-Create Date: 2026-11-28 05:00:28.059989
+Create Date: 2026-11-28 05:14:17.541271
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0b2ff7854dcd'
+revision = '57f9749492f1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -22,9 +22,15 @@ def upgrade():
     sa.Column('version', sa.String(length=40), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('loaded_at', sa.DateTime(), nullable=False),
+    sa.Column('previous', sa.String(length=40), nullable=True),
     sa.Column('changes', sa.JSON(), nullable=False),
-    sa.PrimaryKeyConstraint('version')
+    sa.Column('snapshot', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('version'),
+    sa.UniqueConstraint('content_hash')
     )
+    with op.batch_alter_table('dataset_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dataset_version_loaded_at'), ['loaded_at'], unique=False)
+
     op.create_table('source',
     sa.Column('id', sa.String(length=80), nullable=False),
     sa.Column('url', sa.String(length=1000), nullable=False),
@@ -163,5 +169,8 @@ def downgrade():
 
     op.drop_table('state')
     op.drop_table('source')
+    with op.batch_alter_table('dataset_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dataset_version_loaded_at'))
+
     op.drop_table('dataset_version')
     # ### end Alembic commands ###

@@ -1,0 +1,113 @@
+"""HTTP caching for reads: ETag, Last-Modified, 304s, gzip, version headers, and a shared
+per-version response cache.
+
+A read's answer depends only on the dataset version, the date (for the default `as_of`)
+and the URL, so each worker builds it once per version and serves the stored bytes after.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from datetime import date
+
+from flask import Flask, current_app, g, request
+
+from .snapshot import store
+
+API_VERSION = "1"
+CACHEABLE = "/api/v1"
+GZIP_MIN_BYTES = 512
+
+
+class ResponseCache:
+    """A bounded LRU of finished responses: key -> (body, gzipped body or None, etag, released)."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+def _key(version: str) -> tuple:
+    return version, date.today(), request.full_path
+
+
+def _requested_version() -> str | None:
+    requested = request.args.get("dataset_version")
+    return requested or store().current_version(current_app.config["VERSION_CHECK_SECONDS"])
+
+
+def serve_cached():
+    """before_request: answer a repeated read from the cache, with no view work at all."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHEABLE):
+        return None
+    version = _requested_version()
+    if version is None:
+        return None
+    g.cache_key = _key(version)
+    hit = current_app.extensions["response_cache"].get(g.cache_key)
+    if hit is None:
+        return None
+    g.cache_hit = True
+    body, gzipped, etag, released = hit
+    response = current_app.response_class(body, mimetype="application/json")
+    return _finish(response, version, etag, released, gzipped, hit=True)
+
+
+def store_and_finish(response):
+    """after_request: stamp versions and validators on fresh reads, cache them, compress."""
+    if g.get("cache_hit"):
+        return response
+    response.headers["X-API-Version"] = API_VERSION
+    snapshot = g.get("snapshot")
+    if snapshot is not None:
+        response.headers["X-Dataset-Version"] = snapshot.version
+    if snapshot is None or "cache_key" not in g or response.status_code != 200 \
+            or response.mimetype != "application/json":
+        return response
+    body = response.get_data()
+    document = json.loads(body)
+    if isinstance(document, dict):
+        document["dataset_version"] = snapshot.version
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
+    current_app.extensions["response_cache"].put(g.cache_key, (body, gzipped, etag, snapshot.released))
+    response.set_data(body)
+    return _finish(response, snapshot.version, etag, snapshot.released, gzipped, hit=False)
+
+
+def _finish(response, version, etag, released, gzipped, hit: bool):
+    response.headers["X-API-Version"] = API_VERSION
+    response.headers["X-Dataset-Version"] = version
+    response.headers["X-Cache"] = "hit" if hit else "miss"
+    response.set_etag(etag)
+    response.last_modified = released
+    response.cache_control.public = True
+    response.cache_control.max_age = 300 if request.args.get("dataset_version") is None else 86400
+    response.vary.add("Accept-Encoding")
+    response.make_conditional(request)
+    if response.status_code == 200 and gzipped and "gzip" in request.accept_encodings:
+        response.set_data(gzipped)
+        response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_SIZE"])
+    app.before_request(serve_cached)
+    app.after_request(store_and_finish)

@@ -1,0 +1,82 @@
+"""Dataset versions: an immutable snapshot of every table each time the data changes.
+
+A version is named by its release date and the hash of its content
+(`2026.11.28-1a2b3c4d`). It records what changed since the previous version, record by
+record and field by field, each change typed as a real-world `event` (a new treaty action
+or policy position) or a `correction` of earlier data. Reads are served from snapshots, so
+an old version answers exactly as it did when it was current.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from datetime import date, datetime, timezone
+
+from .extensions import db
+from .models import DatasetVersion, PolicyPosition, Source, State, Treaty, TreatyAction
+
+MODELS = {"source": Source, "treaty": Treaty, "state": State,
+          "treaty_action": TreatyAction, "policy_position": PolicyPosition}
+EVENT_TABLES = ("treaty_action", "policy_position")
+
+
+def jsonable(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def row_as_record(row) -> dict:
+    """A row as plain values: columns plus the ids of the sources it cites."""
+    record = {column.key: getattr(row, column.key) for column in type(row).__table__.columns}
+    if not isinstance(row, Source):
+        record["sources"] = sorted(source.id for source in row.sources)
+    return record
+
+
+def current_tables() -> dict[str, list[dict]]:
+    """Every table as JSON-ready records, in a stable order."""
+    tables = {}
+    for name, model in MODELS.items():
+        key = model.__mapper__.primary_key[0]
+        rows = db.session.scalars(db.select(model).order_by(key))
+        tables[name] = [{k: jsonable(v) for k, v in row_as_record(row).items() if k != "search_text"}
+                        for row in rows]
+    return tables
+
+
+def typed_changes(diffs: dict) -> list[dict]:
+    """Flatten per-table diffs into typed, record-level changes."""
+    changes = []
+    for table, diff in diffs.items():
+        for key in diff["added"]:
+            kind = "event" if table in EVENT_TABLES else "correction"
+            changes.append({"table": table, "id": key, "change": "added", "kind": kind})
+        for key, fields in diff["changed"].items():
+            changes.append({"table": table, "id": key, "change": "changed", "kind": "correction",
+                            "fields": {f: [jsonable(old), jsonable(new)] for f, (old, new) in fields.items()}})
+        for key in diff["removed"] if diff["pruned"] else []:
+            changes.append({"table": table, "id": key, "change": "removed", "kind": "correction"})
+    return changes
+
+
+def latest() -> DatasetVersion | None:
+    return db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.loaded_at.desc())).first()
+
+
+def record_version(changes: list[dict]) -> DatasetVersion | None:
+    """Snapshot the tables as a new version, unless the content is unchanged."""
+    payload = json.dumps(current_tables(), sort_keys=True, separators=(",", ":")).encode()
+    content_hash = hashlib.sha256(payload).hexdigest()
+    previous = latest()
+    if previous is not None and previous.content_hash == content_hash:
+        return None
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    version = DatasetVersion(version=f"{now:%Y.%m.%d}-{content_hash[:8]}", content_hash=content_hash,
+                             loaded_at=now, previous=previous.version if previous else None,
+                             changes=changes, snapshot=zlib.compress(payload, 9))
+    db.session.add(version)
+    return version
+
+
+def snapshot_tables(version: DatasetVersion) -> dict[str, list[dict]]:
+    return json.loads(zlib.decompress(version.snapshot))

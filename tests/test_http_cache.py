@@ -1,0 +1,66 @@
+"""Conditional requests, compression, version headers, and reading an earlier dataset version."""
+import gzip
+
+import yaml
+
+from api.extensions import db
+from api.models import DatasetVersion
+from test_seed import edit, seed, seed_dir  # noqa: F401 (fixture)
+
+
+def test_reads_carry_validators_and_versions(client):
+    response = client.get("/api/v1/countries/FI")
+    assert response.headers["ETag"].startswith('"') and response.headers["Last-Modified"]
+    assert response.headers["X-API-Version"] == "1"
+    version = response.headers["X-Dataset-Version"]
+    assert response.get_json()["dataset_version"] == version
+    assert "public" in response.headers["Cache-Control"] and "max-age=300" in response.headers["Cache-Control"]
+
+
+def test_if_none_match_gives_304_without_a_body(client):
+    etag = client.get("/api/v1/countries/FI/status?as_of=2020-01-01").headers["ETag"]
+    again = client.get("/api/v1/countries/FI/status?as_of=2020-01-01", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    other = client.get("/api/v1/countries/FI/status?as_of=2021-01-01", headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_if_modified_since_gives_304(client):
+    last_modified = client.get("/api/v1/treaties").headers["Last-Modified"]
+    response = client.get("/api/v1/treaties", headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 304
+
+
+def test_the_second_identical_read_is_served_from_the_cache_with_the_same_bytes(client):
+    first = client.get("/api/v1/treaties/apmbc/timeline")
+    second = client.get("/api/v1/treaties/apmbc/timeline")
+    assert second.headers["X-Cache"] == "hit" and second.data == first.data
+    assert second.headers["ETag"] == first.headers["ETag"]
+
+
+def test_gzip_when_asked(client):
+    plain = client.get("/api/v1/countries")
+    packed = client.get("/api/v1/countries", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 3
+
+
+def test_errors_are_not_cached_and_name_unknown_versions(client):
+    response = client.get("/api/v1/countries/FI?dataset_version=1999.01.01-deadbeef")
+    assert response.status_code == 404
+    assert response.get_json()["invalid-params"][0]["name"] == "dataset_version"
+    assert "ETag" not in response.headers
+
+
+def test_an_earlier_dataset_version_answers_as_it_did(empty_app, seed_dir):  # noqa: F811
+    seed(empty_app, seed_dir)
+    first = db.session.scalars(db.select(DatasetVersion.version)).one()
+    edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", restriction="Korean Peninsula")
+    seed(empty_app, seed_dir)
+    client = empty_app.test_client()
+    url = "/api/v1/countries/US/policies?dimension=use&as_of=2023-01-01"
+    now = client.get(url).get_json()
+    then = client.get(f"{url}&dataset_version={first}").get_json()
+    assert now["items"][0]["restriction"] == "Korean Peninsula" and now["dataset_version"] != first
+    assert then["items"][0]["restriction"] == "Korean Peninsula only" and then["dataset_version"] == first
+    assert yaml.safe_load((seed_dir / "policies" / "US.yaml").read_text())  # files untouched by reads
