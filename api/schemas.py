@@ -1,7 +1,7 @@
 """Schemas by direction: *Query for arguments in, *Out for responses."""
 from datetime import date
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .listing import ListQuery
 from .record_schemas import DIMENSIONS
@@ -36,6 +36,16 @@ class PoliciesQuery(AsOfQuery, ListQuery):
 
 class ParticipantsQuery(AsOfQuery, ListQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class DiffQuery(BaseQuery):
+    from_ = fields.Date(required=True, data_key="from", error_messages={"invalid": DATE_HELP})
+    to = fields.Date(required=True, error_messages={"invalid": DATE_HELP})
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        if data["from_"] > data["to"]:
+            raise ValidationError("Must not be after `to`.", "from")
 
 
 class EmptyQuery(BaseQuery):
