@@ -3,9 +3,10 @@ import os
 
 from flask import Flask
 
-from . import countries, http_cache, meta, problems, sources, treaties
+from . import countries, dataset, exports, http_cache, meta, problems, sources, treaties
 from .config import Config
 from .extensions import db, migrate
+from .package_import import import_package_command
 from .seed import seed_command
 
 
@@ -20,9 +21,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
 
-    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp):
+    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp, dataset.bp, exports.bp):
         app.register_blueprint(blueprint)
     problems.init_app(app)
     http_cache.init_app(app)
     app.cli.add_command(seed_command)
+    app.cli.add_command(exports.export_command)
+    app.cli.add_command(import_package_command)
     return app

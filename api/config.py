@@ -22,4 +22,5 @@ class Config:
     JSON_SORT_KEYS = False
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
     RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")  # cited in citations and packages
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
