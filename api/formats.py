@@ -20,7 +20,7 @@ from .snapshot import Snapshot
 from .tables import Table, rows
 
 BATCH_ROWS = 2000            # rows per CSV/JSON chunk
-ROW_GROUP_ROWS = 50_000      # rows per Parquet row group
+ROW_GROUP_ROWS = 10_000      # rows per Parquet row group
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "ndjson": "application/x-ndjson",
                "parquet": "application/vnd.apache.parquet"}
 
