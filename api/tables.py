@@ -48,8 +48,13 @@ def _source_ids(record) -> list[str]:
     return [source.id for source in record.sources]
 
 
-def _key(name, description, **kwargs) -> Column:
-    return Column(name, "string", description, required=True, **kwargs)
+def need(name, type_, description, **kwargs) -> Column:
+    """A column that is never empty."""
+    return Column(name, type_, description, required=True, **kwargs)
+
+
+def _key(name, description) -> Column:
+    return need(name, "string", description)
 
 
 CONFIDENCE = Column("confidence", "string", "confirmed_primary, confirmed_secondary or single_source.",
@@ -117,62 +122,62 @@ STATUS = Column("status", "string", "The legal status derived by Articles 17 and
                 enum=status.STATUSES)
 TABLES = {table.name: table for table in (
     Table("sources", "Every source a fact rests on.", (
-        _key("id", "Source id."), Column("url", "string", "Where to read it.", required=True),
-        Column("title", "string", "Title.", required=True), Column("publisher", "string", "Publisher.", required=True),
+        _key("id", "Source id."), need("url", "string", "Where to read it."),
+        need("title", "string", "Title."), need("publisher", "string", "Publisher."),
         Column("published", "date", "Publication date; empty when unknown."),
-        Column("accessed", "date", "When it was read.", required=True)),
+        need("accessed", "date", "When it was read.")),
         ("id",), _records("sources")),
     Table("treaties", "The treaties covered.", (
-        _key("slug", "Treaty id."), Column("name", "string", "Full name.", required=True),
-        Column("short_name", "string", "Short name.", required=True), Column("aliases", "list", "Other names, `;`-joined."),
-        Column("adopted", "date", "Adoption date.", required=True), Column("adopted_at", "string", "Place of adoption.", required=True),
-        Column("opened_for_signature", "date", "Opened for signature.", required=True),
-        Column("entry_into_force", "date", "Entry into force.", required=True),
-        Column("consent_delay_months", "integer", "Months from consent to entry into force (Art. 17).", required=True),
-        Column("withdrawal_delay_months", "integer", "Months from withdrawal to effect (Art. 20).", required=True),
-        Column("depositary", "string", "Depositary.", required=True),
+        _key("slug", "Treaty id."), need("name", "string", "Full name."),
+        need("short_name", "string", "Short name."), Column("aliases", "list", "Other names, `;`-joined."),
+        need("adopted", "date", "Adoption date."), need("adopted_at", "string", "Place of adoption."),
+        need("opened_for_signature", "date", "Opened for signature."),
+        need("entry_into_force", "date", "Entry into force."),
+        need("consent_delay_months", "integer", "Months from consent to entry into force (Art. 17)."),
+        need("withdrawal_delay_months", "integer", "Months from withdrawal to effect (Art. 20)."),
+        need("depositary", "string", "Depositary."),
         Column("untc_reference", "string", "UN Treaty Collection reference."), CONFIDENCE, SOURCES),
         ("slug",), _records("treaties")),
     Table("states", "Every state, by ISO 3166-1 code.", (
-        _key("iso2", "ISO 3166-1 alpha-2."), Column("iso3", "string", "ISO 3166-1 alpha-3.", required=True),
-        Column("numeric", "string", "ISO 3166-1 numeric (three digits, kept as text).", required=True),
-        Column("name", "string", "Short name.", required=True), Column("official_name", "string", "Official name.", required=True),
-        Column("aliases", "list", "Other names, `;`-joined."), Column("region", "string", "UN M49 region.", required=True),
-        Column("subregion", "string", "UN M49 subregion.", required=True),
+        _key("iso2", "ISO 3166-1 alpha-2."), need("iso3", "string", "ISO 3166-1 alpha-3."),
+        need("numeric", "string", "ISO 3166-1 numeric (three digits, kept as text)."),
+        need("name", "string", "Short name."), need("official_name", "string", "Official name."),
+        Column("aliases", "list", "Other names, `;`-joined."), need("region", "string", "UN M49 region."),
+        need("subregion", "string", "UN M49 subregion."),
         Column("intermediate_region", "string", "UN M49 intermediate region."),
-        Column("un_member", "boolean", "UN member state.", required=True), CONFIDENCE, SOURCES),
+        need("un_member", "boolean", "UN member state."), CONFIDENCE, SOURCES),
         ("iso2",), _records("states")),
     Table("treaty_actions", "Signatures, consents, withdrawals and declarations, as deposited.", (
         _key("id", "Action id."), Column("state", "string", "State (alpha-2).", lambda r: r.state_iso2, True),
         Column("treaty", "string", "Treaty slug.", lambda r: r.treaty_slug, True),
-        Column("kind", "string", "What was deposited.", required=True, enum=status.ACTION_KINDS),
+        need("kind", "string", "What was deposited.", enum=status.ACTION_KINDS),
         Column("date", "date", "Date of deposit; empty when unknown (see notes)."), PRECISION,
         Column("effective", "date", "When it took or takes effect."),
         Column("depositary_ref", "string", "Depositary notification reference."),
-        Column("armed_conflict_hold", "boolean", "Withdrawal held by Article 20(3).", required=True),
+        need("armed_conflict_hold", "boolean", "Withdrawal held by Article 20(3)."),
         Column("conflict_ended", "date", "End of the armed conflict that held the withdrawal."),
         Column("dispute", "string", "A dispute about the act, in words."), Column("notes", "string", "Notes."),
         CONFIDENCE, SOURCES),
         ("id",), _records("actions"), {"state": STATE_FK, "treaty": TREATY_FK}),
     Table("policy_positions", "National anti-personnel mine policies, one row per change.", (
         _key("id", "Position id."), Column("state", "string", "State (alpha-2).", lambda r: r.state_iso2, True),
-        Column("dimension", "string", "What the position is about.", required=True),
-        Column("position", "string", "The position.", required=True), Column("restriction", "string", "Restrictions."),
-        Column("summary", "string", "Summary.", required=True), Column("effective", "date", "In force from.", required=True),
+        need("dimension", "string", "What the position is about."),
+        need("position", "string", "The position."), Column("restriction", "string", "Restrictions."),
+        need("summary", "string", "Summary."), need("effective", "date", "In force from."),
         PRECISION, Column("announced_by", "string", "Who announced it."), Column("quote", "string", "Quote."),
         Column("notes", "string", "Notes."), CONFIDENCE, SOURCES),
         ("id",), _records("policies"), {"state": STATE_FK}),
     Table("statuses", "Status of every state under every treaty on `as_of` (default today).", _derived(
         _key("state", "State (alpha-2)."), _key("treaty", "Treaty slug."),
-        Column("as_of", "date", "The date the status is for.", required=True), STATUS,
+        need("as_of", "date", "The date the status is for."), STATUS,
         Column("since", "date", "Status in force since; empty for never a signatory."),
         Column("action_id", "string", "The treaty action that caused it.")),
         ("state", "treaty"), _statuses, {"state": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")},
         dated=True),
     Table("membership_timeline", "Every change of status of every state under every treaty.", _derived(
         _key("state", "State (alpha-2)."), _key("treaty", "Treaty slug."),
-        Column("step", "integer", "1 for the state's first change under the treaty, then 2, 3...", required=True),
-        STATUS, Column("start", "date", "In force from.", required=True),
+        need("step", "integer", "1 for the state's first change under the treaty, then 2, 3..."),
+        STATUS, need("start", "date", "In force from."),
         Column("end", "date", "Replaced on; empty while in force."),
         Column("action_id", "string", "The treaty action that caused it.")),
         ("state", "treaty", "step"), _timeline,

@@ -165,7 +165,7 @@ def test_a_corrupt_or_mismatched_package_is_refused_naming_the_file_and_row(
     assert db.session.query(DatasetVersion).count() == 0 and db.session.query(State).count() == 0
 
 
-def test_an_old_versions_files_stay_identical_after_a_new_version(empty_app, seed_dir):  # noqa: F811
+def test_an_old_versions_files_stay_identical_after_a_new_version(empty_app, seed_dir, tmp_path):  # noqa: F811
     seed(empty_app, seed_dir)
     client = empty_app.test_client()
     urls = [f"/api/v1/exports/{name}?as_of={DAY}" for name in ("policy_positions.csv", "datapackage.zip")]
@@ -177,3 +177,11 @@ def test_an_old_versions_files_stay_identical_after_a_new_version(empty_app, see
         assert client.get(url).data != old.data
         pinned = client.get(f"{url}&dataset_version={version}")
         assert pinned.data == old.data and pinned.headers["ETag"] == old.headers["ETag"]
+    files = export(empty_app, tmp_path / "out", "--dataset-version", version)
+    assert files["datapackage.zip"] == first[1].data and files["policy_positions.csv"] == first[0].data
+
+
+def test_exporting_an_unknown_version_fails_cleanly(app, tmp_path):
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["export", str(tmp_path), "--dataset-version", "1999.01.01-dead"])
+    assert result.exit_code == 1 and "No dataset version '1999.01.01-dead'" in result.output
