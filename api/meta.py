@@ -19,6 +19,7 @@ def index():
             "resources": {"countries": url_for("countries.index"), "treaties": url_for("treaties.index"),
                           "country": "/api/v1/countries/{code}", "sources": "/api/v1/sources/{id}",
                           "changes": url_for("changes.index"), "changes_atom": url_for("changes.feed"),
+                          "dataset": url_for("dataset.show"), "exports": url_for("exports.index"),
                           "participants_diff": "/api/v1/treaties/{slug}/participants/diff?from=&to="}}
 
 

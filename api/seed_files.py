@@ -142,6 +142,12 @@ def read_seed(root: str | Path) -> SeedData:
     data = SeedData()
     for table, (pattern, schema, key) in TABLES.items():
         data.tables[table] = _read_table(root, pattern, schema, key, problems)
+    return checked(data, problems)
+
+
+def checked(data: SeedData, problems: list[str]) -> SeedData:
+    """`data` once its references and treaty rules hold, ready to load; else SeedError.
+    Each record names where it came from in `_file`."""
     if not problems:
         _check_references(data, problems)
         _check_treaty_rules(data, problems)
