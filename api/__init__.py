@@ -3,10 +3,11 @@ import os
 
 from flask import Flask
 
-from . import countries, http_cache, meta, problems, sources, treaties
+from . import countries, http_cache, meta, problems, revisions, sources, tokens, treaties, writes
 from .config import Config
 from .extensions import db, migrate
 from .seed import seed_command
+from .writeback import writeback_command
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,9 +21,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
 
-    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp):
+    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp, writes.bp, revisions.bp, tokens.bp):
         app.register_blueprint(blueprint)
     problems.init_app(app)
     http_cache.init_app(app)
     app.cli.add_command(seed_command)
+    app.cli.add_command(writeback_command)
+    app.cli.add_command(tokens.tokens_cli)
     return app
