@@ -40,8 +40,9 @@ class ContractClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
-        if "json" in kwargs:  # the app read the body: give the validator a fresh copy to read
-            response.request.environ["wsgi.input"] = io.BytesIO(json.dumps(kwargs["json"]).encode())
+        body = json.dumps(kwargs["json"]) if "json" in kwargs else kwargs.get("data")
+        if isinstance(body, (str, bytes)):  # the app read the body: give the validator a fresh copy
+            response.request.environ["wsgi.input"] = io.BytesIO(body.encode() if isinstance(body, str) else body)
             response.request.__dict__.pop("stream", None)
         checked = response
         if response.headers.get("Content-Encoding") == "gzip":
