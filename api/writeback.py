@@ -31,7 +31,15 @@ def dump(table: str, record: dict) -> str:
     """One record as a YAML list item: field order of the schema, ISO dates unquoted."""
     dates = {f.data_key or name for name, f in SCHEMAS[table].fields.items() if isinstance(f, fields.Date)}
     plain = {k: date.fromisoformat(v) if k in dates and isinstance(v, str) else v for k, v in record.items()}
-    return yaml.safe_dump([plain], sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    return yaml.dump([plain], Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block mappings, flow lists: `sources: [a, b]`, as curators write them."""
+
+
+_Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", value, flow_style=not any(isinstance(v, (list, dict)) for v in value)))
 
 
 def split(text: str) -> tuple[str, list[str]]:
@@ -41,7 +49,9 @@ def split(text: str) -> tuple[str, list[str]]:
     if not starts:
         return text, []
     bounds = starts + [len(lines)]
-    return "".join(lines[:starts[0]]), ["".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
+    chunks = ["".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
+    chunks[-1] += "" if chunks[-1].endswith("\n") else "\n"
+    return "".join(lines[:starts[0]]), chunks
 
 
 def _comparable(table: str, record: dict) -> dict | None:
