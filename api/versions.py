@@ -13,6 +13,8 @@ import json
 import zlib
 from datetime import date, datetime, timezone
 
+from sqlalchemy.orm import selectinload
+
 from .extensions import db
 from .models import DatasetVersion, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
 
@@ -38,7 +40,10 @@ def current_tables() -> dict[str, list[dict]]:
     tables = {}
     for name, model in MODELS.items():
         key = model.__mapper__.primary_key[0]
-        rows = db.session.scalars(db.select(model).order_by(key))
+        query = db.select(model).order_by(key)
+        if model is not Source:  # one query for every row's citations, not one per row
+            query = query.options(selectinload(model.sources))
+        rows = db.session.scalars(query)
         tables[name] = [{k: jsonable(v) for k, v in row_as_record(row).items() if k != "search_text"}
                         for row in rows]
     return tables
