@@ -79,6 +79,23 @@ def chain(table: str, key: str) -> list[RecordRevision]:
                                    .order_by(RecordRevision.revision)))
 
 
+def unsaved_api_writes(diffs: dict) -> list[str]:
+    """API revisions that loading these diffs would undo: files older than the API's writes.
+
+    A change back to what an earlier revision said, or a prune, of a record whose current
+    revision came through the API means the files were not written back (`flask writeback`)."""
+    problems = []
+    for table, diff in diffs.items():
+        stale = [k for k in diff["changed"] if as_seed_record(table, diff["new"][k]) in
+                 [r.record for r in chain(table, k)[:-1]]]
+        for key in stale + (diff["removed"] if diff["pruned"] else []):
+            latest = (chain(table, key) or [None])[-1]
+            if latest is not None and latest.author != "seed":
+                problems.append(f"{table} {key}: loading the files would undo revision {latest.revision} by "
+                                f"{latest.author} ({latest.reason}); run `flask writeback` first, or --force")
+    return problems
+
+
 def revision_out(revision: RecordRevision) -> dict:
     return {"revision": revision.revision, "supersedes": revision.supersedes, "record": revision.record,
             "author": revision.author, "reason": revision.reason,

@@ -51,13 +51,17 @@ def apply_table(model, diff: dict, sources: dict[str, Source]) -> None:
     db.session.flush()
 
 
-def apply_seed(data: SeedData, prune: bool = False) -> dict:
+def apply_seed(data: SeedData, prune: bool = False, force: bool = False) -> dict:
     """Bring the database to `data` in the current transaction; returns the per-table diffs.
 
-    Every added, changed or removed record gets a new revision by the author "seed"."""
+    Every added, changed or removed record gets a new revision by the author "seed". Unless
+    `force`, refuses (SeedError) to undo API writes that were not written back to the files."""
     lock_writes()
     revisions.baseline()
     diffs = {table: diff_table(MODELS[table], records, prune) for table, records in data.tables.items()}
+    conflicts = [] if force else revisions.unsaved_api_writes(diffs)
+    if conflicts:
+        raise SeedError(conflicts)
     apply_table(Source, diffs["source"], {})
     sources = {s.id: s for s in db.session.scalars(db.select(Source))}
     for table in ("treaty", "state", "treaty_action", "policy_position"):
@@ -98,17 +102,18 @@ def describe(diffs: dict, prune: bool) -> list[str]:
 @click.command("seed")
 @click.option("--prune", is_flag=True, help="Also delete records that are no longer in the files.")
 @click.option("--seed-dir", default=None, help="Directory to load (default: SEED_DIR).")
-def seed_command(prune: bool, seed_dir: str | None) -> None:
+@click.option("--force", is_flag=True, help="Load even if it undoes API writes not yet written back.")
+def seed_command(prune: bool, seed_dir: str | None, force: bool) -> None:
     """Validate seed_data/ and load it into the database in one transaction."""
     try:
         data = read_seed(seed_dir or current_app.config["SEED_DIR"])
+        diffs = apply_seed(data, prune, force)
+        db.session.commit()
     except SeedError as error:
+        db.session.rollback()
         for problem in error.problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1)
-    try:
-        diffs = apply_seed(data, prune)
-        db.session.commit()
     except Exception:
         db.session.rollback()
         raise

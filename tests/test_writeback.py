@@ -58,3 +58,18 @@ def test_an_uncited_source_waits_until_a_record_cites_it(empty_app, seed_dir):
     result = writeback(empty_app, seed_dir)
     assert f"source {NEW_SOURCE['id']}: cited by no record yet; not written" in result.output
     assert seed(empty_app, seed_dir).exit_code == 0  # the files stay loadable
+
+
+def test_seed_refuses_to_undo_api_writes_that_were_not_written_back(empty_app, seed_dir):
+    seed(empty_app, seed_dir)
+    client, auth = empty_app.test_client(), bearer()
+    client.post("/api/v1/sources/t-aca-2026-01/corrections", headers=auth | {"If-Match": '"r1"'},
+                json={"reason": "Title as published.", "changes": {"title": "Countries leave the treaty"}})
+    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
+    stale = seed(empty_app, seed_dir, "--prune")
+    assert stale.exit_code == 1
+    assert "source t-aca-2026-01: loading the files would undo revision 2" in stale.output
+    assert "treaty_action apmbc-ca-withdrawal: loading the files would undo revision 1" in stale.output
+    assert client.get("/api/v1/sources/t-aca-2026-01").json["title"] == "Countries leave the treaty"
+    writeback(empty_app, seed_dir)
+    assert seed(empty_app, seed_dir, "--prune").output.strip() == "seed: nothing to change"
