@@ -80,7 +80,8 @@ def store_and_finish(response):
     if snapshot is not None:
         response.headers["X-Dataset-Version"] = snapshot.version
     if snapshot is None or "cache_key" not in g or response.status_code != 200 \
-            or response.mimetype not in CACHED_TYPES or response.is_streamed:
+            or response.mimetype not in CACHED_TYPES or response.is_streamed \
+            or response.cache_control.no_store or response.cache_control.private:
         return response
     body = response.get_data()
     document = json.loads(body) if response.mimetype == "application/json" else None

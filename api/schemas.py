@@ -134,3 +134,10 @@ class TreatyOut(CitedOut):
     entry_into_force = fields.Date()
     depositary = fields.String()
     untc_reference = fields.String(allow_none=True)
+
+
+class CorrectionIn(Schema):
+    """A correction: the fields to change (seed-file names) and why."""
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    changes = fields.Dict(keys=fields.String(), required=True,
+                          validate=validate.Length(min=1, error="Name at least one field to change."))
