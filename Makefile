@@ -9,6 +9,11 @@ export FLASK_APP := wsgi
 run: install db  ## install, create and seed the database, serve on 127.0.0.1:8000
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+.PHONY: bench
+bench: install  ## service vs a bare Flask app under wrk, SQLite and PostgreSQL (bench/README.md); ARGS="--scale 100"
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python bench/run.py $(ARGS)
+
 test: install-dev  ## run the suite on SQLite, and on PostgreSQL when one is reachable
 	$(BIN)/pytest
 

@@ -1,0 +1,203 @@
+"""The benchmark of issue 8: the service against the framework's ceiling, with wrk.
+
+For each database it loads seed_data/ into a fresh database, starts the service
+(`gunicorn -c gunicorn.conf.py wsgi:app`) and the reference app (bench/reference_app.py)
+with the same settings on loopback ports, and drives them alternately with wrk: for each
+round and endpoint, the reference then the service. It prints the median over rounds of
+requests/s, p50, p99, and of the per-round ratio service/reference req/s.
+
+    make bench                                   # both databases, 2 rounds of 5 s
+    .venv/bin/python bench/run.py --database sqlite --rounds 3 --duration 10
+    .venv/bin/python bench/run.py --scale 100    # also the scale check (bench/scale.py)
+    .venv/bin/python bench/run.py --workers-check --database sqlite   # sync vs gthread
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402
+import scale  # noqa: E402
+
+REFERENCE = "/ping"
+COUNTRY = "/api/v1/countries/FI"
+ALL = "?limit=500"  # lists are paginated: ask for all 197 states in one page
+# (label, candidate paths (first that answers 200 wins), target ratio); export: found at run time.
+ENDPOINTS = [
+    ("country FI", [COUNTRY], 0.8),
+    ("status FI as_of", ["/api/v1/countries/FI/status?as_of=2020-01-01"], 0.8),
+    ("countries list", ["/api/v1/countries" + ALL, "/api/v1/countries"], 0.6),
+    ("apmbc participants", ["/api/v1/treaties/apmbc/participants" + ALL,
+                            "/api/v1/treaties/apmbc/participants"], 0.6),
+    ("304 country FI", [COUNTRY], 0.9),
+    ("CSV export", scale.EXPORT_CANDIDATES, None),
+]
+WORKER_CONFIGS = [("sync -w 2", ("-k", "sync", "-w", "2")),
+                  ("gthread -w 2 --threads 4", ("-k", "gthread", "-w", "2", "--threads", "4"))]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds per endpoint (median is reported)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per server and endpoint")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--scale", type=int, default=0, help="also run the scale check at this factor")
+    parser.add_argument("--workers-check", action="store_true",
+                        help="only compare sync vs gthread workers (service and reference)")
+    return parser.parse_args(argv)
+
+
+def first_ok(service: harness.Server, paths: list[str]) -> tuple[str | None, int]:
+    """The first path that answers 200, else (None, the last status seen)."""
+    code = None
+    for path in paths:
+        code = harness.fetch(service.url(path))[0]
+        if code == 200:
+            return path, code
+    return None, code
+
+
+def plan(service: harness.Server) -> list[tuple[str, str | None, dict, float | None, str]]:
+    """(label, path, headers, target, why-not) per endpoint; path None means n/a."""
+    rows = []
+    for label, paths, target in ENDPOINTS:
+        path, code = first_ok(service, paths)
+        headers, why = {}, "" if path else f"n/a: HTTP {code}"
+        if label.startswith("304") and path:
+            etag = harness.fetch(service.url(path))[1].get("ETag")
+            if etag is None:
+                path, why = None, "n/a: no ETag"
+            else:
+                headers = {"If-None-Match": etag}
+                code = harness.fetch(service.url(path), headers)[0]
+                path, why = (path, "") if code == 304 else (None, f"n/a: ETag sent, got {code}")
+        elif label.startswith("CSV") and not path:
+            why = "n/a: 404 (no export endpoint)"
+        rows.append((label, path, headers, target, why))
+    return rows
+
+
+def measure(reference, service, path, headers, args) -> dict:
+    """Alternate reference and service runs on one endpoint; medians over rounds."""
+    run = lambda server, p, h, seconds: harness.run_wrk(  # noqa: E731
+        server.url(p), seconds, args.threads, args.connections, h)
+    if args.warmup:
+        run(reference, REFERENCE, {}, args.warmup)
+        run(service, path, headers, args.warmup)
+    refs, svcs = [], []
+    for _ in range(args.rounds):
+        refs.append(run(reference, REFERENCE, {}, args.duration))
+        svcs.append(run(service, path, headers, args.duration))
+    med = lambda results, attr: statistics.median(getattr(r, attr) for r in results)  # noqa: E731
+    return {"rps": med(svcs, "rps"), "p50": med(svcs, "p50_ms"), "p99": med(svcs, "p99_ms"),
+            "ref_rps": med(refs, "rps"), "ref_p99": med(refs, "p99_ms"),
+            "ratio": statistics.median(s.rps / r.rps for s, r in zip(svcs, refs)),
+            "errors": sum(s.errors for s in svcs)}
+
+
+def start_pair(url: str, cleanup, workdir: Path, extra=()) -> tuple[harness.Server, harness.Server]:
+    env = harness.app_env(url)
+    service = harness.start_server("service", "wsgi:app", env, cleanup, workdir, "/readyz", extra)
+    reference = harness.start_server("reference", "bench.reference_app:app", env, cleanup, workdir,
+                                     REFERENCE, extra)
+    return service, reference
+
+
+def bench_database(kind: str, args, cleanup, workdir: Path) -> None:
+    url = harness.create_database(kind, cleanup, workdir)
+    print(f"\n## {kind}: loading seed_data/ ...", flush=True)
+    harness.load_database(url)
+    service, reference = start_pair(url, cleanup, workdir)
+    print(harness.context())
+    print(f"service on :{service.port}, reference on :{reference.port}; wrk -t{args.threads} "
+          f"-c{args.connections}, {args.rounds} rounds x {args.duration} s, alternating\n")
+    print("| endpoint | req/s | p50 ms | p99 ms | reference req/s | ratio | target | met |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for label, path, headers, target, why in plan(service):
+        if path is None:
+            print(f"| {label} | {why} | | | | | {target or ''} | |", flush=True)
+            continue
+        m = measure(reference, service, path, headers, args)
+        met = "-" if target is None else ("yes" if m["ratio"] >= target else "NO")
+        errors = f" ({m['errors']} errors)" if m["errors"] else ""
+        print(f"| {label} `{path}`{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} "
+              f"| {m['ref_rps']:.0f} | {m['ratio']:.2f} | {target if target is not None else '-'} | {met} |",
+              flush=True)
+    print(f"\nafter: {harness.context()}")
+    service.stop()
+    reference.stop()
+
+
+def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
+    """sync vs gthread: all four servers up at once, runs interleaved round by round."""
+    url = harness.create_database(kind, cleanup, workdir)
+    harness.load_database(url)
+    print(f"\n## worker classes on {kind} (req/s and p99 ms, median of {args.rounds} interleaved rounds)\n")
+    print(harness.context() + "\n")
+    pairs = {name: start_pair(url, cleanup, workdir, extra) for name, extra in WORKER_CONFIGS}
+    targets = [("reference", 1, REFERENCE), ("country FI", 0, COUNTRY),
+               ("countries list", 0, "/api/v1/countries" + ALL)]
+    runs = {(name, label): [] for name in pairs for label, _, _ in targets}
+    for name, pair in pairs.items():  # warm-up
+        for label, which, path in targets:
+            harness.run_wrk(pair[which].url(path), args.warmup or 1, args.threads, args.connections)
+    for _ in range(args.rounds):
+        for label, which, path in targets:
+            for name, pair in pairs.items():
+                runs[name, label].append(
+                    harness.run_wrk(pair[which].url(path), args.duration, args.threads, args.connections))
+    print("| gunicorn | " + " | ".join(f"{label} req/s | p99 ms" for label, _, _ in targets) + " |")
+    print("|---|" + "---:|---:|" * len(targets))
+    for name in pairs:
+        cells = []
+        for label, _, _ in targets:
+            results = runs[name, label]
+            cells.append(f"{statistics.median(r.rps for r in results):.0f} | "
+                         f"{statistics.median(r.p99_ms for r in results):.2f}")
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    harness.require_wrk()
+    signal.signal(signal.SIGTERM, interrupt)  # `kill` cleans up like Ctrl-C does
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    workdir = Path(tempfile.mkdtemp(prefix="treaty-bench-"))
+    cleanup, failed = harness.Cleanup(), True
+    try:
+        for kind in kinds:
+            if args.workers_check:
+                workers_check(kind, args, cleanup, workdir)
+                continue
+            bench_database(kind, args, cleanup, workdir)
+            if args.scale:
+                scale.check(kind, args, cleanup, workdir)
+        failed = False
+    except KeyboardInterrupt:
+        print("\ninterrupted: stopping servers and dropping databases", file=sys.stderr)
+    except Exception as error:
+        print(f"\nbench failed: {error}", file=sys.stderr)
+    finally:
+        cleanup.run()
+        if failed:
+            print(f"server logs kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
