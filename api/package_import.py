@@ -28,6 +28,7 @@ from .package import DESCRIPTOR, path_of
 from .seed import apply_seed
 from .seed_files import TABLES as RECORD_TABLES, SeedData, SeedError, checked
 from .tables import TABLES
+from .transactions import commit_or_report
 from .versions import MODELS, latest
 
 # record table (api.seed_files) -> exported table (api.tables)
@@ -146,15 +147,5 @@ def _check_rebuilt(descriptor: dict, files: dict[str, bytes], snapshot) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_package_command(file: str) -> None:
     """Import a data package (from /api/v1/exports/datapackage.zip) into an empty database."""
-    try:
-        version = import_package(file)
-        db.session.commit()
-    except PackageError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise SystemExit(1)
-    except Exception:
-        db.session.rollback()
-        raise
+    version = commit_or_report(lambda: import_package(file), (PackageError,))
     click.echo(f"import-package: dataset version {version.version} loaded")

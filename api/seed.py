@@ -13,6 +13,7 @@ from . import revisions
 from .extensions import db
 from .models import Source
 from .seed_files import SeedData, SeedError, read_seed
+from .transactions import commit_or_report
 from .versions import MODELS, lock_writes, record_version, row_as_record, typed_changes
 
 
@@ -105,18 +106,8 @@ def describe(diffs: dict, prune: bool) -> list[str]:
 @click.option("--force", is_flag=True, help="Load even if it undoes API writes not yet written back.")
 def seed_command(prune: bool, seed_dir: str | None, force: bool) -> None:
     """Validate seed_data/ and load it into the database in one transaction."""
-    try:
-        data = read_seed(seed_dir or current_app.config["SEED_DIR"])
-        diffs = apply_seed(data, prune, force)
-        db.session.commit()
-    except SeedError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise SystemExit(1)
-    except Exception:
-        db.session.rollback()
-        raise
+    diffs = commit_or_report(lambda: apply_seed(read_seed(seed_dir or current_app.config["SEED_DIR"]), prune, force),
+                             (SeedError,))
     lines = describe(diffs, prune)
     for line in lines:
         click.echo(line)

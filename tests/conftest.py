@@ -11,11 +11,13 @@ import gzip
 import io
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+import yaml
 from flask.testing import FlaskClient
 from werkzeug.wrappers import Response
 from flask_migrate import upgrade
@@ -142,3 +144,25 @@ def empty_app(database_url):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def seed_dir(tmp_path):
+    """A private copy of the small seed, for tests that edit files."""
+    target = tmp_path / "seed"
+    shutil.copytree(SMALL_SEED_DIR, target)
+    return target
+
+
+def seed(app, seed_dir, *args):
+    """Run `flask seed` on `seed_dir`; returns the CLI result."""
+    return app.test_cli_runner().invoke(args=["seed", "--seed-dir", str(seed_dir), *args])
+
+
+def edit(path, record_id, **changes):
+    """Change fields of one record in a seed file."""
+    records = yaml.safe_load(path.read_text())
+    for record in records:
+        if record.get("id") == record_id:
+            record.update(changes)
+    path.write_text(yaml.safe_dump(records, sort_keys=False))

@@ -5,7 +5,7 @@ import pytest
 
 from api.extensions import db
 from api.models import DatasetVersion
-from test_seed import edit, seed, seed_dir  # noqa: F401 (fixture)
+from conftest import edit, seed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -19,7 +19,7 @@ def test_changes_since_a_date_newest_first(client):
     assert {i["type"] for i in body["items"]} == {"event"}
 
 
-def test_corrections_recorded_in_a_later_version_are_typed_as_such(empty_app, seed_dir):  # noqa: F811
+def test_corrections_recorded_in_a_later_version_are_typed_as_such(empty_app, seed_dir):
     seed(empty_app, seed_dir)
     edit(seed_dir / "treaty_actions" / "apmbc.yaml", "apmbc-fi-accession", notes="Deposit date checked.")
     seed(empty_app, seed_dir)

@@ -3,7 +3,7 @@ import yaml
 
 from api.extensions import db
 from api.models import DatasetVersion
-from test_seed import edit, seed, seed_dir  # noqa: F401 (fixture)
+from conftest import edit, seed
 
 
 def test_the_dataset_names_its_version_release_licence_and_citation(client):
@@ -18,7 +18,7 @@ def test_the_dataset_names_its_version_release_licence_and_citation(client):
     assert csl["issued"]["date-parts"] == [[int(part) for part in body["released"][:10].split("-")]]
 
 
-def _two_versions(app, seed_dir):  # noqa: F811
+def _two_versions(app, seed_dir):
     seed(app, seed_dir)
     first = db.session.scalars(db.select(DatasetVersion.version)).one()
     edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", restriction="Korean Peninsula")
@@ -32,7 +32,7 @@ def _two_versions(app, seed_dir):  # noqa: F811
     return first
 
 
-def test_changes_since_a_version_are_typed_and_field_by_field(empty_app, seed_dir):  # noqa: F811
+def test_changes_since_a_version_are_typed_and_field_by_field(empty_app, seed_dir):
     first = _two_versions(empty_app, seed_dir)
     client = empty_app.test_client()
     body = client.get(f"/api/v1/dataset/changes?since={first}").get_json()
@@ -47,7 +47,7 @@ def test_changes_since_a_version_are_typed_and_field_by_field(empty_app, seed_di
     assert client.get(f"/api/v1/dataset/changes?since={latest}").get_json()["items"] == []
 
 
-def test_versions_are_listed_newest_first_and_an_old_one_can_be_asked_for(empty_app, seed_dir):  # noqa: F811
+def test_versions_are_listed_newest_first_and_an_old_one_can_be_asked_for(empty_app, seed_dir):
     first = _two_versions(empty_app, seed_dir)
     client = empty_app.test_client()
     versions = client.get("/api/v1/dataset/versions").get_json()["items"]

@@ -12,7 +12,7 @@ import pytest
 
 from api.extensions import db
 from api.models import DatasetVersion, State
-from test_seed import edit, seed, seed_dir  # noqa: F401 (fixture)
+from conftest import edit, seed
 
 TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "statuses",
           "membership_timeline", "citations"]
@@ -165,7 +165,7 @@ def test_a_corrupt_or_mismatched_package_is_refused_naming_the_file_and_row(
     assert db.session.query(DatasetVersion).count() == 0 and db.session.query(State).count() == 0
 
 
-def test_an_old_versions_files_stay_identical_after_a_new_version(empty_app, seed_dir, tmp_path):  # noqa: F811
+def test_an_old_versions_files_stay_identical_after_a_new_version(empty_app, seed_dir, tmp_path):
     seed(empty_app, seed_dir)
     client = empty_app.test_client()
     urls = [f"/api/v1/exports/{name}?as_of={DAY}" for name in ("policy_positions.csv", "datapackage.zip")]

@@ -5,7 +5,7 @@ import yaml
 
 from api.extensions import db
 from api.models import DatasetVersion
-from test_seed import edit, seed, seed_dir  # noqa: F401 (fixture)
+from conftest import edit, seed
 
 
 def test_reads_carry_validators_and_versions(client):
@@ -52,7 +52,7 @@ def test_errors_are_not_cached_and_name_unknown_versions(client):
     assert "ETag" not in response.headers
 
 
-def test_an_earlier_dataset_version_answers_as_it_did(empty_app, seed_dir):  # noqa: F811
+def test_an_earlier_dataset_version_answers_as_it_did(empty_app, seed_dir):
     seed(empty_app, seed_dir)
     first = db.session.scalars(db.select(DatasetVersion.version)).one()
     edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", restriction="Korean Peninsula")

@@ -1,31 +1,10 @@
 """The `flask seed` command: validate, diff, apply in one transaction; idempotent."""
-import shutil
-
 import pytest
 import yaml
 
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, TreatyAction
-from conftest import SMALL_SEED_DIR
-
-
-@pytest.fixture
-def seed_dir(tmp_path):
-    target = tmp_path / "seed"
-    shutil.copytree(SMALL_SEED_DIR, target)
-    return target
-
-
-def seed(app, seed_dir, *args):
-    return app.test_cli_runner().invoke(args=["seed", "--seed-dir", str(seed_dir), *args])
-
-
-def edit(path, record_id, **changes):
-    records = yaml.safe_load(path.read_text())
-    for record in records:
-        if record.get("id") == record_id:
-            record.update(changes)
-    path.write_text(yaml.safe_dump(records, sort_keys=False))
+from conftest import edit, seed
 
 
 def test_first_run_loads_everything_and_second_run_changes_nothing(empty_app, seed_dir):

@@ -6,7 +6,7 @@ import yaml
 
 from conftest import SMALL_SEED_DIR
 from curators import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer
-from test_seed import seed
+from conftest import seed
 
 
 @pytest.fixture
