@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from . import countries, http_cache, meta, problems, sources, treaties
+from . import countries, http_cache, meta, problems, security, sources, treaties
 from .config import Config
 from .extensions import db, migrate
 from .seed import seed_command
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp):
         app.register_blueprint(blueprint)
     problems.init_app(app)
+    security.init_app(app)  # before http_cache: hostile requests are refused first
     http_cache.init_app(app)
     app.cli.add_command(seed_command)
     return app

@@ -41,7 +41,13 @@ def _as_response(problem: Problem):
 def _body(problem: Problem) -> dict:
     return {"type": "about:blank", "title": HTTP_STATUS_CODES.get(problem.status, "Error"),
             "status": problem.status, "detail": problem.detail,
-            "instance": request.full_path.rstrip("?"), **problem.extra}
+            "instance": _instance(), **problem.extra}
+
+
+def _instance() -> str:
+    """The request's path and query, safe even when the query is not valid UTF-8."""
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else request.path
 
 
 def _from_http(error: HTTPException) -> Problem:
