@@ -13,4 +13,6 @@ timeout = 30
 graceful_timeout = 20
 max_requests = 10000
 max_requests_jitter = 1000
-accesslog = os.environ.get("ACCESS_LOG", "-")
+# The app writes one JSON access-log line per request (api/traffic.py); set ACCESS_LOG=- for
+# gunicorn's own line as well.
+accesslog = os.environ.get("ACCESS_LOG") or None

@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from . import countries, http_cache, meta, problems, security, sources, treaties
+from . import countries, http_cache, meta, pages, problems, security, sources, traffic, treaties
 from .config import Config
 from .extensions import db, migrate
 from .seed import seed_command
@@ -20,9 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
 
-    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp):
+    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp, pages.bp):
         app.register_blueprint(blueprint)
     problems.init_app(app)
+    traffic.init_app(app)
     security.init_app(app)  # before http_cache: hostile requests are refused first
     http_cache.init_app(app)
     app.cli.add_command(seed_command)

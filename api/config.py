@@ -22,4 +22,14 @@ class Config:
     JSON_SORT_KEYS = False
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
     RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_ANONYMOUS = os.environ.get("RATELIMIT_ANONYMOUS", "600 per minute")
+    RATELIMIT_WITH_KEY = os.environ.get("RATELIMIT_WITH_KEY", "6000 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADER_LIMIT = "RateLimit-Limit"
+    RATELIMIT_HEADER_REMAINING = "RateLimit-Remaining"
+    RATELIMIT_HEADER_RESET = "RateLimit-Reset"
+    API_KEYS = [key for key in os.environ.get("API_KEYS", "").split(",") if key]
+    ACCESS_LOG_LEVEL = os.environ.get("ACCESS_LOG_LEVEL", "INFO")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))

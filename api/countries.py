@@ -7,7 +7,8 @@ from flask import Blueprint
 
 from . import queries
 from .arguments import load_query
-from .schemas import (CountryListQuery, EmptyQuery, PoliciesQuery, PositionInForceOut,
+from .listing import ListSpec, page
+from .schemas import (CountryListQuery, EmptyQuery, PagedQuery, PoliciesQuery, PositionInForceOut,
                       SourceOut, StateOut, StatusQuery, TreatyActionOut)
 from .seed_files import fold
 from .sentences import status_sentence, undated_note
@@ -45,13 +46,19 @@ def list_item(membership: queries.Membership, day: date) -> dict:
             "status_since": current.start.isoformat() if current.start else None}
 
 
+COUNTRY_LIST = ListSpec(fields=("iso2", "iso3", "name", "region", "subregion", "status", "status_since"),
+                        sort_keys=("iso2", "iso3", "name", "region", "subregion", "status", "status_since"))
+POLICY_LIST = ListSpec(fields=tuple(PositionInForceOut().fields), sort_keys=("dimension", "effective", "position"))
+HISTORY_LIST = ListSpec(fields=("type", "date", "record"), sort_keys=("date", "type"))
+
+
 @bp.get("")
 def index():
     args = load_query(CountryListQuery())
     treaty = queries.get_treaty(args["treaty"])
-    items = [list_item(m, args["as_of"]) for m in queries.memberships(treaty).values()
-             if matches(m, args)]
-    return {"treaty": treaty.slug, "as_of": args["as_of"].isoformat(), "count": len(items), "items": items}
+    items = [list_item(m, args["as_of"]) for m in queries.memberships(treaty).values() if matches(m, args)]
+    body, headers = page(items, args, COUNTRY_LIST)
+    return {"treaty": treaty.slug, "as_of": args["as_of"].isoformat(), **body}, 200, headers
 
 
 def matches(membership: queries.Membership, args: dict) -> bool:
@@ -83,14 +90,14 @@ def policies(code: str):
     args = load_query(PoliciesQuery())
     state = queries.get_state(code)
     in_force = queries.positions_on(queries.policy_positions(state), args["as_of"], args.get("dimension"))
+    body, headers = page(position_out.dump(in_force, many=True), args, POLICY_LIST)
     return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
-            "as_of": args["as_of"].isoformat(), "dimension": args.get("dimension"),
-            "count": len(in_force), "items": position_out.dump(in_force, many=True)}
+            "as_of": args["as_of"].isoformat(), "dimension": args.get("dimension"), **body}, 200, headers
 
 
 @bp.get("/<code>/history")
 def history(code: str):
-    load_query(EmptyQuery())
+    args = load_query(PagedQuery())
     state = queries.get_state(code)
     events = [{"type": "treaty_action", "date": a.date, "record": action_out.dump(a)}
               for t in queries.all_treaties() for a in queries.memberships(t, state)[state.iso2].actions]
@@ -99,5 +106,5 @@ def history(code: str):
     events.sort(key=lambda e: (e["date"] is None, e["date"] or date.max))
     for event in events:
         event["date"] = event["date"].isoformat() if event["date"] else None
-    return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
-            "count": len(events), "items": events}
+    body, headers = page(events, args, HISTORY_LIST)
+    return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name}, **body}, 200, headers

@@ -20,10 +20,12 @@ from .snapshot import store
 API_VERSION = "1"
 CACHEABLE = "/api/v1"
 GZIP_MIN_BYTES = 512
+REPLAYED = ("Link", "X-Total-Count")  # headers a view sets that a cached copy must repeat
 
 
 class ResponseCache:
-    """A bounded LRU of finished responses: key -> (body, gzipped body or None, etag, released)."""
+    """A bounded LRU of finished responses: key -> (body, gzipped body or None, etag, released,
+    headers to replay)."""
 
     def __init__(self, size: int):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
@@ -63,8 +65,8 @@ def serve_cached():
     if hit is None:
         return None
     g.cache_hit = True
-    body, gzipped, etag, released = hit
-    response = current_app.response_class(body, mimetype="application/json")
+    body, gzipped, etag, released, replay = hit
+    response = current_app.response_class(body, mimetype="application/json", headers=replay)
     return _finish(response, version, etag, released, gzipped, hit=True)
 
 
@@ -86,7 +88,8 @@ def store_and_finish(response):
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
-    current_app.extensions["response_cache"].put(g.cache_key, (body, gzipped, etag, snapshot.released))
+    replay = [(name, response.headers[name]) for name in REPLAYED if name in response.headers]
+    current_app.extensions["response_cache"].put(g.cache_key, (body, gzipped, etag, snapshot.released, replay))
     response.set_data(body)
     return _finish(response, snapshot.version, etag, snapshot.released, gzipped, hit=False)
 

@@ -33,7 +33,7 @@ def invalid_params(error: ValidationError) -> Problem:
     return Problem(400, detail, **{"invalid-params": params})
 
 
-def _as_response(problem: Problem):
+def problem_response(problem: Problem):
     return current_app.response_class(json.dumps(_body(problem)), status=problem.status,
                                       mimetype="application/problem+json")
 
@@ -58,12 +58,12 @@ def _from_http(error: HTTPException) -> Problem:
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(Problem, _as_response)
-    app.register_error_handler(ValidationError, lambda e: _as_response(invalid_params(e)))
+    app.register_error_handler(Problem, problem_response)
+    app.register_error_handler(ValidationError, lambda e: problem_response(invalid_params(e)))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        response = _as_response(_from_http(error))
+        response = problem_response(_from_http(error))
         if error.code == 405 and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         return response
@@ -71,9 +71,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         log.error("database unavailable: %s", error.orig)
-        return _as_response(Problem(503, "The database is unreachable; try again shortly."))
+        return problem_response(Problem(503, "The database is unreachable; try again shortly."))
 
     @app.errorhandler(Exception)
     def unexpected(error):
         log.exception("unhandled error")
-        return _as_response(Problem(500, "An unexpected error occurred."))
+        return problem_response(Problem(500, "An unexpected error occurred."))

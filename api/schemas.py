@@ -3,6 +3,7 @@ from datetime import date
 
 from marshmallow import Schema, fields, validate
 
+from .listing import ListQuery
 from .record_schemas import DIMENSIONS
 from .status import STATUSES
 
@@ -23,21 +24,25 @@ class StatusQuery(AsOfQuery):
     treaty = fields.String(load_default="apmbc", validate=validate.Length(max=20))
 
 
-class CountryListQuery(StatusQuery):
+class CountryListQuery(StatusQuery, ListQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
     region = fields.String(validate=validate.OneOf(REGIONS))
     q = fields.String(validate=validate.Length(min=1, max=100))
 
 
-class PoliciesQuery(AsOfQuery):
+class PoliciesQuery(AsOfQuery, ListQuery):
     dimension = fields.String(validate=validate.OneOf(DIMENSIONS))
 
 
-class ParticipantsQuery(AsOfQuery):
+class ParticipantsQuery(AsOfQuery, ListQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
 class EmptyQuery(BaseQuery):
+    pass
+
+
+class PagedQuery(BaseQuery, ListQuery):
     pass
 
 

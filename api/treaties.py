@@ -3,19 +3,24 @@ from flask import Blueprint
 
 from . import queries
 from .arguments import load_query
-from .countries import list_item
-from .schemas import AsOfQuery, EmptyQuery, ParticipantsQuery, TreatyOut
+from .countries import COUNTRY_LIST, list_item
+from .listing import ListSpec, page
+from .schemas import AsOfQuery, PagedQuery, ParticipantsQuery, TreatyOut
 from .status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_SIGNATORY
 
 bp = Blueprint("treaties", __name__, url_prefix="/api/v1/treaties")
 treaty_out = TreatyOut()
 
 
+TREATY_LIST = ListSpec(fields=tuple(TreatyOut().fields), sort_keys=("slug", "entry_into_force"))
+TIMELINE_LIST = ListSpec(fields=("date", "states_parties", "changes"), sort_keys=("date", "states_parties"))
+
+
 @bp.get("")
 def index():
-    load_query(EmptyQuery())
-    treaties = queries.all_treaties()
-    return {"count": len(treaties), "items": treaty_out.dump(treaties, many=True)}
+    args = load_query(PagedQuery())
+    body, headers = page(treaty_out.dump(queries.all_treaties(), many=True), args, TREATY_LIST)
+    return body, 200, headers
 
 
 @bp.get("/<slug>")
@@ -38,14 +43,14 @@ def participants(slug: str):
     items = [list_item(m, day) for m in queries.memberships(treaty).values()]
     wanted = args.get("status")
     items = [i for i in items if (i["status"] == wanted if wanted else i["status"] != NOT_SIGNATORY)]
-    return {"treaty": treaty.slug, "as_of": day.isoformat(), "count": len(items), "items": items}
+    body, headers = page(items, args, COUNTRY_LIST)
+    return {"treaty": treaty.slug, "as_of": day.isoformat(), **body}, 200, headers
 
 
 @bp.get("/<slug>/timeline")
 def timeline(slug: str):
-    load_query(EmptyQuery())
+    args = load_query(PagedQuery())
     treaty = queries.get_treaty(slug)
-    points = queries.parties_timeline(treaty)
-    for point in points:
-        point["date"] = point["date"].isoformat()
-    return {"treaty": treaty.slug, "count": len(points), "items": points}
+    points = [{**point, "date": point["date"].isoformat()} for point in queries.parties_timeline(treaty)]
+    body, headers = page(points, args, TIMELINE_LIST)
+    return {"treaty": treaty.slug, **body}, 200, headers

@@ -80,9 +80,9 @@ def database_url(request, tmp_path_factory):
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def make_app(url: str):
+def make_app(url: str, **config):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SEED_DIR": str(SEED_DIR),
-                      "VERSION_CHECK_SECONDS": 0})
+                      "VERSION_CHECK_SECONDS": 0, "RATELIMIT_ENABLED": False, **config})
     app.test_client_class = ContractClient
     return app
 
@@ -103,6 +103,29 @@ def app(database_url):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def app_factory(app):
+    """More apps on the session's database with other settings; their pools closed after."""
+    made = []
+
+    def make(**config):
+        other = make_app(app.config["SQLALCHEMY_DATABASE_URI"], **config)
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def plain_client(app):
+    """A client that does not check the contract: for routes outside it (CORS preflights,
+    unknown paths, wrong methods)."""
+    return FlaskClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

@@ -1,0 +1,98 @@
+"""Who may call, how often, and from where: rate limits, CORS, request ids, access logs.
+
+Limits are per client IP, higher with an API key (`X-API-Key`); counters live in memory,
+or in Redis when REDIS_URL is set so that every worker and machine shares one limit. A 304
+revalidation is not counted. Headers use the IETF draft names (RateLimit-Limit,
+RateLimit-Remaining, RateLimit-Reset in seconds) and a 429 carries Retry-After.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, current_app, g, request
+from flask_cors import CORS
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from .problems import Problem, problem_response
+
+EXPOSED = ["ETag", "Last-Modified", "Link", "X-Total-Count", "RateLimit-Limit", "RateLimit-Remaining",
+           "RateLimit-Reset", "Retry-After", "X-Request-ID", "X-API-Version", "X-Dataset-Version",
+           "Deprecation", "Sunset"]
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+access_log = logging.getLogger("api.access")
+
+
+def api_key() -> str | None:
+    """The caller's API key if it is one of API_KEYS (compared in constant time)."""
+    given = request.headers.get("X-API-Key", "")
+    keys = current_app.config["API_KEYS"]
+    return next((key for key in keys if given and hmac.compare_digest(key, given)), None)
+
+
+def client_key() -> str:
+    key = api_key()
+    return f"key:{key}" if key else f"ip:{get_remote_address()}"
+
+
+def current_limit() -> str:
+    return current_app.config["RATELIMIT_WITH_KEY" if api_key() else "RATELIMIT_ANONYMOUS"]
+
+
+def _too_many(error: RateLimitExceeded):
+    return problem_response(Problem(429, f"Rate limit exceeded ({error.description}); retry after the "
+                                         "Retry-After delay, or send an API key for a higher limit."))
+
+
+def _draft_headers(response):
+    """Flask-Limiter gives RateLimit-Reset as an epoch time (the draft wants seconds from now)
+    and Retry-After on every response (it belongs on a 429 only)."""
+    reset = response.headers.get("RateLimit-Reset")
+    if reset and reset.isdigit() and int(reset) > 10**9:
+        response.headers["RateLimit-Reset"] = str(max(0, int(reset) - int(time.time())))
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def _start():
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def _log(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    access_log.info(json.dumps({
+        "request_id": g.get("request_id"), "method": request.method, "path": request.path,
+        "query": request.query_string.decode("latin-1")[:1000], "status": response.status_code,
+        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+        "ip": get_remote_address(), "dataset_version": response.headers.get("X-Dataset-Version"),
+        "cache": response.headers.get("X-Cache"), "bytes": response.content_length}))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_log)            # after_request hooks run last-registered first:
+    app.after_request(_draft_headers)  # these two run after the limiter has set its headers
+    # One limiter per app (not a module singleton): its storage and switches are per app.
+    app.extensions["rate_limiter"] = Limiter(
+        client_key, app=app, default_limits=[current_limit],
+        default_limits_deduct_when=lambda response: response.status_code != 304,
+        default_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    CORS(app, resources={r"/api/*": {}, r"/openapi.yaml": {}}, origins="*", send_wildcard=True,
+         methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED,
+         allow_headers=["If-None-Match", "If-Modified-Since", "X-API-Key", "X-Request-ID"], max_age=86400)
+    if not access_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(app.config["ACCESS_LOG_LEVEL"])
+        access_log.propagate = False

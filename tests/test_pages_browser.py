@@ -1,0 +1,141 @@
+"""The readable pages in a real browser: Debian's headless chromium driven by Playwright.
+
+Skips when Playwright or /usr/bin/chromium is missing, fails instead when REQUIRE_BROWSER=1
+(CI sets it and installs both; Playwright never downloads a browser here). Screenshots go to
+tests/artifacts/ (or $PAGES_ARTIFACTS); UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/finland.png.
+"""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+try:
+    from playwright import sync_api
+except ImportError:
+    sync_api = None
+MISSING = ("playwright (pip install -r requirements-dev.txt)" if sync_api is None
+           else None if CHROMIUM.exists() else "/usr/bin/chromium (apt-get install chromium)")
+if MISSING and os.environ.get("REQUIRE_BROWSER"):
+    pytest.fail(f"REQUIRE_BROWSER is set but {MISSING} is missing", pytrace=False)
+if MISSING:
+    pytest.skip(f"missing {MISSING}", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(os.environ.get("PAGES_ARTIFACTS", ROOT / "tests" / "artifacts"))
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {"home": "/", "finland": "/countries/FI", "compare": "/compare?from=2025-01-01&to=2026-03-01",
+         "search": "/search?q=guinea", "error": "/countries/FI?as_of=not-a-date"}
+# Pages are backend-agnostic (test_pages.py covers both databases): one backend is enough here.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page that may reach the app and nothing else."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    outside = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+                  else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    yield page
+    context.close()
+    assert outside == [], f"external requests: {outside}"
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def layout_shift(page) -> float:
+    return page.evaluate("""new Promise(done => new PerformanceObserver((list, observer) => {
+        done(list.getEntries().reduce((sum, e) => sum + e.value, 0));
+    }).observe({type: 'layout-shift', buffered: true}) || setTimeout(() => done(0), 500))""")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_loads_accessibly_without_layout_shift(page, name):
+    response = page.goto(PAGES[name])
+    assert response.status == (400 if name == "error" else 200)
+    assert layout_shift(page) < 0.1  # first: a full-page screenshot and axe both disturb the layout
+    shoot(page, name)
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("name", ["home", "finland", "compare"])
+def test_pages_fit_a_phone(browser, base_url, name):
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(PAGES[name])
+    shoot(page, f"{name}-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_searching_burma_lands_on_myanmar(page):
+    page.goto("/")
+    page.get_by_label("Find a country").fill("Burma")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/countries/MM")
+    assert page.locator("h1").inner_text().startswith("Myanmar")
+
+
+def test_changing_the_date_changes_finlands_status(page):
+    page.goto("/countries/FI?as_of=2026-11-28")
+    assert "withdrew from the Mine Ban Treaty" in page.locator(".summary").inner_text()
+    page.get_by_label("Status as of").fill("2020-01-01")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**as_of=2020-01-01")
+    assert "has been a state party" in page.locator(".summary").inner_text()
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
+        page.goto("/countries/FI?as_of=2026-11-28")
+        page.screenshot(path=str(ROOT / "docs" / "finland.png"))
+
+
+def test_copying_the_citation(page):
+    page.goto("/countries/FI?as_of=2026-11-28")
+    page.get_by_role("button", name="Copy citation").click()
+    sync_api.expect(page.locator(".copied")).to_have_text("Copied to the clipboard.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Mine Ban Treaty Status API. “Finland: status under the Mine Ban Treaty")
+    shoot(page, "finland-copied")
+
+
+def test_country_page_prints_without_controls(page):
+    page.goto("/countries/FI?as_of=2026-11-28")
+    page.emulate_media(media="print")
+    assert not page.locator(".date-form").is_visible() and not page.locator("header form").is_visible()
+    assert page.locator(".summary").is_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "finland.pdf"))

@@ -1,0 +1,96 @@
+"""Rate limits, CORS, request ids and the access log."""
+import json
+import logging
+
+import pytest
+import redis
+
+
+@pytest.fixture
+def small_limit(app_factory):
+    return app_factory(RATELIMIT_ENABLED=True, RATELIMIT_ANONYMOUS="3 per minute",
+                       RATELIMIT_WITH_KEY="5 per minute", API_KEYS=["k-123"])
+
+
+def test_anonymous_limit_then_429_problem_with_retry_after(small_limit):
+    client = small_limit.test_client()
+    remaining = [client.get("/api/v1/treaties").headers["RateLimit-Remaining"] for _ in range(3)]
+    assert remaining == ["2", "1", "0"]
+    blocked = client.get("/api/v1/treaties")
+    assert blocked.status_code == 429 and blocked.content_type == "application/problem+json"
+    assert int(blocked.headers["Retry-After"]) > 0 and blocked.headers["RateLimit-Limit"] == "3"
+    assert "Retry-After" not in client.get("/healthz").headers
+
+
+def test_an_api_key_gets_a_higher_limit(small_limit):
+    client = small_limit.test_client()
+    statuses = [client.get("/api/v1/treaties", headers={"X-API-Key": "k-123"}).status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    assert client.get("/api/v1/treaties", headers={"X-API-Key": "k-123"}).status_code == 429
+    assert client.get("/api/v1/treaties", headers={"X-API-Key": "wrong"}).headers["RateLimit-Limit"] == "3"
+
+
+def test_a_304_revalidation_is_not_counted(small_limit):
+    client = small_limit.test_client()
+    etag = client.get("/api/v1/treaties").headers["ETag"]
+    for _ in range(5):
+        assert client.get("/api/v1/treaties", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/api/v1/treaties").headers["RateLimit-Remaining"] == "1"
+
+
+def test_limits_are_shared_through_redis(app_factory):
+    """Two apps (as two workers or machines would be) share one limit through Redis."""
+    server = redis.Redis(host="127.0.0.1", port=6379, db=15, socket_connect_timeout=2)
+    try:
+        server.flushdb()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    finally:
+        server.close()
+    config = dict(RATELIMIT_ENABLED=True, RATELIMIT_ANONYMOUS="4 per minute",
+                  RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    first, second = app_factory(**config).test_client(), app_factory(**config).test_client()
+    statuses = [c.get("/api/v1/treaties").status_code for c in (first, second, first, second, first)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_cors_for_any_origin_with_exposed_headers(client):
+    response = client.get("/api/v1/countries/FI", headers={"Origin": "https://news.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    exposed = response.headers["Access-Control-Expose-Headers"]
+    for name in ("ETag", "Link", "RateLimit-Remaining", "X-Dataset-Version", "X-API-Version"):
+        assert name in exposed
+
+
+def test_cors_preflight(plain_client):
+    client = plain_client
+    response = client.options("/api/v1/countries", headers={
+        "Origin": "https://news.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "If-None-Match"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
+class Collect(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(json.loads(record.getMessage()))
+
+
+def test_request_id_is_echoed_or_made_and_logged(client):
+    collect, logger = Collect(), logging.getLogger("api.access")
+    logger.addHandler(collect)
+    try:
+        echoed = client.get("/api/v1/treaties", headers={"X-Request-ID": "story-42"})
+        made = client.get("/api/v1/treaties", headers={"X-Request-ID": "bad id with spaces"})
+    finally:
+        logger.removeHandler(collect)
+    assert echoed.headers["X-Request-ID"] == "story-42"
+    assert len(made.headers["X-Request-ID"]) == 32
+    assert [line["request_id"] for line in collect.lines] == ["story-42", made.headers["X-Request-ID"]]
+    assert collect.lines[0]["status"] == 200
+    assert {"method", "path", "ms", "ip", "dataset_version"} <= set(collect.lines[0])
