@@ -17,6 +17,7 @@ from schemathesis.checks import (content_type_conformance, not_a_server_error,
                                  response_headers_conformance, response_schema_conformance,
                                  status_code_conformance)
 
+from api.traffic import REQUEST_ID
 from conftest import ROOT
 
 SCHEMA = schemathesis.openapi.from_path(ROOT / "openapi.yaml")
@@ -27,6 +28,18 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXPECTED = {GenerationMode.POSITIVE: {200, 404}, GenerationMode.NEGATIVE: {400, 404}}
 # The test client does not decompress; gzip has its own tests (test_http_cache.py).
 HEADERS = {"Accept-Encoding": "identity"}
+
+
+def tolerated(case, response, mode) -> bool:
+    """Where the contract cannot say everything, and the app's answer is still right."""
+    if mode is GenerationMode.POSITIVE and response.status_code == 400:
+        # A cursor is opaque and `fields`/`sort` take names from a list the contract leaves to
+        # the 400 itself: a made-up value is well-formed, and rightly refused naming it.
+        return {p["name"] for p in response.json()["invalid-params"]} <= {"cursor", "fields", "sort"}
+    if mode is GenerationMode.NEGATIVE and response.status_code == 200:
+        # An invalid X-Request-ID is replaced by a generated one, never refused (traffic.py).
+        return not REQUEST_ID.match((case.headers or {}).get("X-Request-ID", "valid"))
+    return False
 
 
 def cases():
@@ -51,6 +64,7 @@ def test_generated_requests_get_answers_that_keep_the_contract(sqlite_app, opera
     def check(case):
         response = case.call(app=sqlite_app, headers=HEADERS)
         case.validate_response(response, checks=CHECKS)
-        assert response.status_code in EXPECTED[mode], (case.as_curl_command(), response.text[:300])
+        assert response.status_code in EXPECTED[mode] or tolerated(case, response, mode), \
+            (case.as_curl_command(), response.text[:300])
 
     check()
