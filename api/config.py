@@ -33,3 +33,4 @@ class Config:
     API_KEYS = [key for key in os.environ.get("API_KEYS", "").split(",") if key]
     ACCESS_LOG_LEVEL = os.environ.get("ACCESS_LOG_LEVEL", "INFO")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))

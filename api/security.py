@@ -12,6 +12,7 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .problems import Problem
 
@@ -60,5 +61,8 @@ def secure(response):
 
 
 def init_app(app: Flask) -> None:
+    hops = app.config["PROXY_HOPS"]
+    if hops:  # X-Forwarded-* is trusted only from that many proxies in front, else spoofable
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(refuse_hostile)
     app.after_request(secure)

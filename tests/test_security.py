@@ -2,7 +2,7 @@
 import logging
 
 import pytest
-from flask import Response
+from flask import Response, request
 
 from api import create_app
 from api.security import API_CSP, PAGE_CSP
@@ -45,6 +45,14 @@ def bare_app(tmp_path):
         raise RuntimeError("secret detail from /srv/app/api/queries.py line 42")
 
     return app
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(tmp_path, hops, seen):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.db'}", "PROXY_HOPS": hops})
+    app.get("/test-only/ip")(lambda: {"ip": request.remote_addr})
+    response = app.test_client().get("/test-only/ip", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_json() == {"ip": seen}
 
 
 def test_html_pages_get_a_strict_same_origin_policy(bare_app):
