@@ -68,3 +68,16 @@ def test_generated_requests_get_answers_that_keep_the_contract(sqlite_app, opera
             (case.as_curl_command(), response.text[:300])
 
     check()
+
+
+def test_linked_requests_keep_the_contract(sqlite_app):
+    """Stateful: follow the contract's links (a list's first item, in the same dataset version)."""
+    class Linked(SCHEMA.as_state_machine()):
+        def call(self, case, **kwargs):
+            return case.call(app=sqlite_app, headers=HEADERS)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    Linked.run(settings=settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+                                 stateful_step_count=4, suppress_health_check=list(HealthCheck)))
