@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
 .PHONY: run test fuzz install install-dev db clean
-FUZZ_EXAMPLES ?= 200
+FUZZ_EXAMPLES ?= 100
 
 run: install db  ## install, create and seed the database, serve on 127.0.0.1:8000
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

@@ -24,7 +24,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def refuse_hostile():
-    """before_request, first of all: a body, or a query that is not clean UTF-8 text, is a 4xx."""
+    """before_request, before any read work: a body, or a query that is not clean UTF-8 text, is a 4xx."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length and request.content_length > limit:
         raise Problem(413, f"The request body is {request.content_length} bytes; the limit is {limit}, "

@@ -1,11 +1,13 @@
 """Hostile input: each request gets a 4xx problem naming what is wrong, never a 5xx, and
 leaves the database exactly as it was. Runs on SQLite and PostgreSQL.
 
-Regressions found by the fuzz and by this catalogue are kept here: an empty
-`dataset_version=` that the contract allowed, NUL in `dataset_version` (a 500 on
-PostgreSQL), and raw non-UTF-8 query bytes (a crash while writing the error).
+Regressions found by the fuzz and by this catalogue are kept here: empty `dataset_version=`,
+`fields=` and `sort=` and control characters, which the contract allowed and the app refuses
+(the contract now says so); NUL in `dataset_version` (a 500 on PostgreSQL); raw non-UTF-8
+query bytes (a crash while writing the error); an invalid X-Request-ID (replaced, not refused).
 """
 import hashlib
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -62,6 +64,9 @@ def assert_problem(response, status: int, *mentions: str) -> dict:
     ("/api/v1/countries?q=%00", 400, ["q: Contains a control character"]),
     ("/api/v1/countries/FI?dataset_version=%00", 400, ["dataset_version: Contains a control character"]),
     ("/api/v1/countries/FI?dataset_version=", 400, ["dataset_version: Length must be between 1 and 40"]),
+    ("/api/v1/countries?fields=", 400, ["fields: Length must be between 1 and 500"]),
+    ("/api/v1/countries?sort=", 400, ["sort: Length must be between 1 and 100"]),
+    ("/api/v1/countries?treaty=%1F", 400, ["treaty: Contains a control character"]),
     ("/api/v1/countries/FI%00", 404, ["No country"]),
     ("/api/v1/countries/FI'%20OR%20'1'='1", 404, ["No country \"FI' OR '1'='1\""]),
     ("/api/v1/countries?q=%27%3B%20DROP%20TABLE%20state%3B--", 200, []),
@@ -128,3 +133,9 @@ def test_path_traversal_is_a_404_naming_the_value(raw, url, mention):
 def test_unknown_paths_are_problems_too(raw):
     for url in ("/../../etc/passwd", "/static/..%2f..%2fwsgi.py", "/api/v2/countries"):
         assert_problem(raw.get(url), 404)
+
+
+def test_an_invalid_request_id_is_replaced_not_refused(client):
+    response = client.get("/api/v1/treaties", headers={"X-Request-ID": "no spaces; " + "x" * 200})
+    assert response.status_code == 200
+    assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
