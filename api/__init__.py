@@ -3,10 +3,13 @@ import os
 
 from flask import Flask
 
-from . import countries, http_cache, meta, pages, problems, security, sources, traffic, treaties
+from . import (changes, countries, dataset, exports, http_cache, meta, pages, problems, revisions, security,
+               sources, tokens, traffic, treaties, writes)
 from .config import Config
 from .extensions import db, migrate
+from .package_import import import_package_command
 from .seed import seed_command
+from .writeback import writeback_command
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,11 +23,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
 
-    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp, pages.bp):
+    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp, changes.bp, dataset.bp, exports.bp,
+                      writes.bp, revisions.bp, tokens.bp, pages.bp):
         app.register_blueprint(blueprint)
     problems.init_app(app)
     traffic.init_app(app)
     security.init_app(app)  # before http_cache: hostile requests are refused first
     http_cache.init_app(app)
     app.cli.add_command(seed_command)
+    app.cli.add_command(exports.export_command)
+    app.cli.add_command(import_package_command)
+    app.cli.add_command(writeback_command)
+    app.cli.add_command(tokens.tokens_cli)
     return app

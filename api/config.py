@@ -32,5 +32,6 @@ class Config:
     RATELIMIT_HEADER_RESET = "RateLimit-Reset"
     API_KEYS = [key for key in os.environ.get("API_KEYS", "").split(",") if key]
     ACCESS_LOG_LEVEL = os.environ.get("ACCESS_LOG_LEVEL", "INFO")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")  # cited in citations and packages
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))

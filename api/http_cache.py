@@ -1,4 +1,4 @@
-"""HTTP caching for reads: ETag, Last-Modified, 304s, gzip, version headers, and a shared
+"""HTTP caching for reads (JSON and Atom): ETag, Last-Modified, 304s, gzip, version headers, and a shared
 per-version response cache.
 
 A read's answer depends only on the dataset version, the date (for the default `as_of`)
@@ -20,12 +20,13 @@ from .snapshot import store
 API_VERSION = "1"
 CACHEABLE = "/api/v1"
 GZIP_MIN_BYTES = 512
+CACHED_TYPES = ("application/json", "application/atom+xml")
 REPLAYED = ("Link", "X-Total-Count")  # headers a view sets that a cached copy must repeat
 
 
 class ResponseCache:
     """A bounded LRU of finished responses: key -> (body, gzipped body or None, etag, released,
-    headers to replay)."""
+    mimetype, headers to replay)."""
 
     def __init__(self, size: int):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
@@ -65,8 +66,8 @@ def serve_cached():
     if hit is None:
         return None
     g.cache_hit = True
-    body, gzipped, etag, released, replay = hit
-    response = current_app.response_class(body, mimetype="application/json", headers=replay)
+    body, gzipped, etag, released, mimetype, replay = hit
+    response = current_app.response_class(body, mimetype=mimetype, headers=replay)
     return _finish(response, version, etag, released, gzipped, hit=True)
 
 
@@ -79,17 +80,19 @@ def store_and_finish(response):
     if snapshot is not None:
         response.headers["X-Dataset-Version"] = snapshot.version
     if snapshot is None or "cache_key" not in g or response.status_code != 200 \
-            or response.mimetype != "application/json":
+            or response.mimetype not in CACHED_TYPES or response.is_streamed \
+            or response.cache_control.no_store or response.cache_control.private:
         return response
     body = response.get_data()
-    document = json.loads(body)
+    document = json.loads(body) if response.mimetype == "application/json" else None
     if isinstance(document, dict):
         document["dataset_version"] = snapshot.version
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
     replay = [(name, response.headers[name]) for name in REPLAYED if name in response.headers]
-    current_app.extensions["response_cache"].put(g.cache_key, (body, gzipped, etag, snapshot.released, replay))
+    current_app.extensions["response_cache"].put(
+        g.cache_key, (body, gzipped, etag, snapshot.released, response.mimetype, replay))
     response.set_data(body)
     return _finish(response, snapshot.version, etag, snapshot.released, gzipped, hit=False)
 

@@ -112,3 +112,46 @@ class DatasetVersion(db.Model):
     previous: Mapped[str | None] = mapped_column(sa.String(40))
     changes: Mapped[list] = mapped_column(sa.JSON, default=list)
     snapshot: Mapped[bytes] = mapped_column(sa.LargeBinary)  # zlib-compressed JSON of every table
+
+
+class RecordRevision(db.Model):
+    """One revision of one record, appended for every change (seed or API); never updated."""
+    __table_args__ = (sa.UniqueConstraint("table_name", "record_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(sa.String(30))
+    record_id: Mapped[str] = mapped_column(sa.String(80))
+    revision: Mapped[int]
+    record: Mapped[dict | None] = mapped_column(sa.JSON)  # the record in seed-file form; null once removed
+    author: Mapped[str] = mapped_column(sa.String(100))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime]
+    supersedes: Mapped[int | None]
+    dataset_version: Mapped[str | None] = mapped_column(sa.String(40))
+
+
+class Token(db.Model):
+    """An API token: only the SHA-256 of the secret is stored."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    scope: Mapped[str] = mapped_column(sa.String(20))
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class IdempotentRequest(db.Model):
+    """The first answer to a POST with an Idempotency-Key, replayed to retries."""
+    token_id: Mapped[int] = mapped_column(sa.ForeignKey("token.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[int]
+    body: Mapped[dict] = mapped_column(sa.JSON)
+    headers: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime]
+
+
+class WriteLock(db.Model):
+    """One row: every write updates it first, so writes (and version names) are serialized."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    writes: Mapped[int] = mapped_column(default=0)

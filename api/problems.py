@@ -13,11 +13,12 @@ log = logging.getLogger(__name__)
 
 
 class Problem(Exception):
-    """An error the client can act on. Extra keyword arguments become members of the body."""
+    """An error the client can act on. Extra keyword arguments become members of the body;
+    `headers` are added to the response."""
 
-    def __init__(self, status: int, detail: str, **extra):
+    def __init__(self, status: int, detail: str, headers: dict | None = None, **extra):
         super().__init__(detail)
-        self.status, self.detail, self.extra = status, detail, extra
+        self.status, self.detail, self.extra, self.headers = status, detail, extra, headers or {}
 
 
 def not_found(what: str, value: str, **extra) -> Problem:
@@ -35,7 +36,7 @@ def invalid_params(error: ValidationError) -> Problem:
 
 def problem_response(problem: Problem):
     return current_app.response_class(json.dumps(_body(problem)), status=problem.status,
-                                      mimetype="application/problem+json")
+                                      mimetype="application/problem+json", headers=problem.headers)
 
 
 def _body(problem: Problem) -> dict:

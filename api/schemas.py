@@ -1,7 +1,7 @@
 """Schemas by direction: *Query for arguments in, *Out for responses."""
 from datetime import date
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .listing import ListQuery
 from .record_schemas import DIMENSIONS
@@ -36,6 +36,16 @@ class PoliciesQuery(AsOfQuery, ListQuery):
 
 class ParticipantsQuery(AsOfQuery, ListQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
+
+
+class DiffQuery(BaseQuery):
+    from_ = fields.Date(required=True, data_key="from", error_messages={"invalid": DATE_HELP})
+    to = fields.Date(required=True, error_messages={"invalid": DATE_HELP})
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        if data["from_"] > data["to"]:
+            raise ValidationError("Must not be after `to`.", "from")
 
 
 class EmptyQuery(BaseQuery):
@@ -124,3 +134,10 @@ class TreatyOut(CitedOut):
     entry_into_force = fields.Date()
     depositary = fields.String()
     untc_reference = fields.String(allow_none=True)
+
+
+class CorrectionIn(Schema):
+    """A correction: the fields to change (seed-file names) and why."""
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    changes = fields.Dict(keys=fields.String(), required=True,
+                          validate=validate.Length(min=1, error="Name at least one field to change."))

@@ -1,7 +1,8 @@
 """Security: refuse hostile requests early, and send safe headers on every response.
 
-A read-only API needs no request body, and its query strings are short UTF-8 text: anything
-else is refused with a problem naming what is wrong, before any other work is done.
+A read needs no request body, query strings are short UTF-8 text, and no body may exceed
+MAX_CONTENT_LENGTH: anything else is refused with a problem naming what is wrong, before any
+other work is done.
 Nothing served may be sniffed as another type, framed, or leak the referring URL. JSON and
 YAML need no active content at all (`default-src 'none'`); HTML pages load CSS, JS and
 images only from this origin (/static), never inline. Stack traces never reach a response:
@@ -27,11 +28,13 @@ def refuse_hostile():
     """before_request, before any read work: a body, or a query that is not clean UTF-8 text, is a 4xx."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length and request.content_length > limit:
-        raise Problem(413, f"The request body is {request.content_length} bytes; the limit is {limit}, "
-                           "and no endpoint takes a body.", limit=limit)
-    if request.content_length or "chunked" in request.headers.get("Transfer-Encoding", ""):
+        raise Problem(413, f"The request body is {request.content_length} bytes; the limit is {limit}.",
+                      limit=limit)
+    has_body = request.content_length or "chunked" in request.headers.get("Transfer-Encoding", "")
+    if has_body and request.method in ("GET", "HEAD", "OPTIONS"):
         kind = request.mimetype or "no content type"
-        raise Problem(415, f"A request body ({kind}) is not accepted here; send parameters in the query string.")
+        raise Problem(415, f"A {request.method} request takes no body (got {kind}); "
+                           "send parameters in the query string.")
     for pair in request.query_string.split(b"&"):
         _check_parameter(*pair.partition(b"=")[::2])
 

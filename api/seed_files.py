@@ -6,6 +6,7 @@ written: loading happens in api.seed only once every file is valid.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,14 +47,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _as_text(value):
+def as_text(value):
     """YAML reads ISO dates as dates: give schemas the strings they validate."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
-        return [_as_text(v) for v in value]
+        return [as_text(v) for v in value]
     if isinstance(value, dict):
-        return {k: _as_text(v) for k, v in value.items()}
+        return {k: as_text(v) for k, v in value.items()}
     return value
 
 
@@ -79,7 +80,7 @@ def _read_table(root: Path, pattern: str, schema: Schema, key: str, problems: li
             ident = item.get(key) if isinstance(item, dict) else None
             label = f"{name}: record #{number}" + (f" ({ident})" if ident else "")
             try:
-                record = schema.load(_as_text(item) if isinstance(item, dict) else item)
+                record = schema.load(as_text(item) if isinstance(item, dict) else item)
             except ValidationError as error:
                 messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
                 problems.append(f"{label}: {_describe(messages)}")
@@ -90,37 +91,51 @@ def _read_table(root: Path, pattern: str, schema: Schema, key: str, problems: li
     return records
 
 
-def _check_references(data: SeedData, problems: list[str]) -> None:
-    sources, states, treaties = (data.tables[t] for t in ("source", "state", "treaty"))
-    cited: set[str] = set()
-    for table, records in data.tables.items():
+@dataclass(frozen=True)
+class Finding:
+    """One cross-record problem: which record, which field, what is wrong."""
+    table: str
+    key: str
+    field: str
+    message: str
+
+
+def check_references(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
+    """Cited sources, states and treaties must exist among `tables`."""
+    sources, states, treaties = (tables[t] for t in ("source", "state", "treaty"))
+    for table, records in tables.items():
         for key, record in records.items():
-            where = f"{record['_file']}: record {key}"
             for source_id in record.get("sources", []):
-                cited.add(source_id)
                 if source_id not in sources:
-                    problems.append(f"{where}: field 'sources': unknown source {source_id!r}")
+                    yield Finding(table, key, "sources", f"unknown source {source_id!r}")
             if "state_iso2" in record and record["state_iso2"] not in states:
-                problems.append(f"{where}: field 'state': unknown state {record['state_iso2']!r}")
+                yield Finding(table, key, "state", f"unknown state {record['state_iso2']!r}")
             if "treaty_slug" in record and record["treaty_slug"] not in treaties:
-                problems.append(f"{where}: field 'treaty': unknown treaty {record['treaty_slug']!r}")
-    for source_id in sorted(set(sources) - cited):
-        problems.append(f"{sources[source_id]['_file']}: record {source_id}: no record cites this source")
+                yield Finding(table, key, "treaty", f"unknown treaty {record['treaty_slug']!r}")
 
 
-def _check_treaty_rules(data: SeedData, problems: list[str]) -> None:
+def check_citations(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
+    """Every source must be cited by some record (a whole-dataset rule, for the files)."""
+    cited = {s for records in tables.values() for record in records.values() for s in record.get("sources", [])}
+    for source_id in sorted(set(tables["source"]) - cited):
+        yield Finding("source", source_id, "id", "no record cites this source")
+
+
+def check_treaty_rules(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
     """Recorded effective dates must follow Articles 17 and 20."""
-    for key, record in data.tables["treaty_action"].items():
-        treaty = data.tables["treaty"].get(record["treaty_slug"])
+    for key, record in tables["treaty_action"].items():
+        treaty = tables["treaty"].get(record["treaty_slug"])
         if treaty is None or record["date"] is None:
             continue
-        act = to_act(record)
-        expected = status.expected_effective(act, rules_of(treaty))
+        expected = status.expected_effective(to_act(record), rules_of(treaty))
         if record["kind"] == "succession" and record["effective"] is None:
-            problems.append(f"{record['_file']}: record {key}: field 'effective': a succession needs its effective date")
+            yield Finding("treaty_action", key, "effective", "a succession needs its effective date")
         elif record["effective"] != expected:
-            problems.append(f"{record['_file']}: record {key}: field 'effective': is {record['effective']}, "
-                            f"the treaty's articles give {expected}")
+            yield Finding("treaty_action", key, "effective",
+                          f"is {record['effective']}, the treaty's articles give {expected}")
+
+
+RECORD_CHECKS = (check_references, check_treaty_rules)
 
 
 def rules_of(treaty) -> status.TreatyRules:
@@ -142,9 +157,16 @@ def read_seed(root: str | Path) -> SeedData:
     data = SeedData()
     for table, (pattern, schema, key) in TABLES.items():
         data.tables[table] = _read_table(root, pattern, schema, key, problems)
+    return checked(data, problems)
+
+
+def checked(data: SeedData, problems: list[str]) -> SeedData:
+    """`data` once its references and treaty rules hold, ready to load; else SeedError.
+    Each record names where it came from in `_file`."""
     if not problems:
-        _check_references(data, problems)
-        _check_treaty_rules(data, problems)
+        for check in (*RECORD_CHECKS, check_citations):
+            problems += [f"{data.tables[f.table][f.key]['_file']}: record {f.key}: field '{f.field}': {f.message}"
+                         for f in check(data.tables)]
     if problems:
         raise SeedError(problems)
     for record in data.tables["state"].values():

@@ -5,7 +5,7 @@ from . import queries
 from .arguments import load_query
 from .countries import COUNTRY_LIST, list_item
 from .listing import ListSpec, page
-from .schemas import AsOfQuery, PagedQuery, ParticipantsQuery, TreatyOut
+from .schemas import AsOfQuery, DiffQuery, PagedQuery, ParticipantsQuery, TreatyOut
 from .status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_SIGNATORY
 
 bp = Blueprint("treaties", __name__, url_prefix="/api/v1/treaties")
@@ -54,3 +54,20 @@ def timeline(slug: str):
     points = [{**point, "date": point["date"].isoformat()} for point in queries.parties_timeline(treaty)]
     body, headers = page(points, args, TIMELINE_LIST)
     return {"treaty": treaty.slug, **body}, 200, headers
+
+
+@bp.get("/<slug>/participants/diff")
+def diff(slug: str):
+    """Who joined, who left and whose status changed between two dates."""
+    args = load_query(DiffQuery())
+    treaty, start, end = queries.get_treaty(slug), args["from_"], args["to"]
+    joined, left, changed = [], [], []
+    for membership in queries.memberships(treaty).values():
+        before, after = membership.on(start).status, membership.on(end).status
+        if before == after:
+            continue
+        item = {"iso2": membership.state.iso2, "name": membership.state.name, "from": before, "to": after}
+        bound_before, bound_after = before in BOUND_STATUSES, after in BOUND_STATUSES
+        (joined if bound_after and not bound_before else left if bound_before and not bound_after else changed).append(item)
+    return {"treaty": treaty.slug, "from": start.isoformat(), "to": end.isoformat(),
+            "joined": joined, "left": left, "changed": changed}

@@ -13,8 +13,10 @@ import json
 import zlib
 from datetime import date, datetime, timezone
 
+from sqlalchemy.orm import selectinload
+
 from .extensions import db
-from .models import DatasetVersion, PolicyPosition, Source, State, Treaty, TreatyAction
+from .models import DatasetVersion, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
 
 MODELS = {"source": Source, "treaty": Treaty, "state": State,
           "treaty_action": TreatyAction, "policy_position": PolicyPosition}
@@ -38,7 +40,10 @@ def current_tables() -> dict[str, list[dict]]:
     tables = {}
     for name, model in MODELS.items():
         key = model.__mapper__.primary_key[0]
-        rows = db.session.scalars(db.select(model).order_by(key))
+        query = db.select(model).order_by(key)
+        if model is not Source:  # one query for every row's citations, not one per row
+            query = query.options(selectinload(model.sources))
+        rows = db.session.scalars(query)
         tables[name] = [{k: jsonable(v) for k, v in row_as_record(row).items() if k != "search_text"}
                         for row in rows]
     return tables
@@ -59,17 +64,28 @@ def typed_changes(diffs: dict) -> list[dict]:
     return changes
 
 
+def lock_writes() -> None:
+    """Serialize writers until this transaction ends: a row lock on PostgreSQL, the
+    database write lock on SQLite. Reads after it see every earlier write committed."""
+    db.session.execute(db.update(WriteLock).where(WriteLock.id == 1).values(writes=WriteLock.writes + 1))
+
+
 def latest() -> DatasetVersion | None:
     return db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.loaded_at.desc())).first()
 
 
 def record_version(changes: list[dict]) -> DatasetVersion | None:
-    """Snapshot the tables as a new version, unless the content is unchanged."""
+    """Snapshot the tables as a new version, unless the content is unchanged.
+
+    Call it after lock_writes(), so concurrent writers publish one after the other."""
     payload = json.dumps(current_tables(), sort_keys=True, separators=(",", ":")).encode()
     content_hash = hashlib.sha256(payload).hexdigest()
     previous = latest()
     if previous is not None and previous.content_hash == content_hash:
         return None
+    if db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash)):
+        # the content of an older version again (a correction undone): name it by its history
+        content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     version = DatasetVersion(version=f"{now:%Y.%m.%d}-{content_hash[:8]}", content_hash=content_hash,
                              loaded_at=now, previous=previous.version if previous else None,

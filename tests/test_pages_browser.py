@@ -139,3 +139,19 @@ def test_country_page_prints_without_controls(page):
     assert page.locator(".summary").is_visible()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "finland.pdf"))
+
+
+def test_docs_render_every_operation_and_try_it_out_returns_data(page):
+    page.goto("/docs")
+    page.wait_for_selector(".opblock", timeout=20000)
+    operations = page.locator(".opblock").count()
+    assert operations >= 18
+    block = page.locator("#operations-countries-getCountryStatus")
+    block.locator(".opblock-summary").click()
+    block.get_by_role("button", name="Try it out").click()
+    block.locator("tr[data-param-name='code'] input").fill("FI")
+    block.locator("tr[data-param-name='as_of'] input").fill("2020-01-01")
+    block.get_by_role("button", name="Execute").click()
+    body = block.locator(".live-responses-table .response-col_description .microlight").first
+    sync_api.expect(body).to_contain_text('"status": "state_party"', timeout=20000)
+    shoot(page, "docs")

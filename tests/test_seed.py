@@ -110,15 +110,35 @@ def test_a_failure_while_writing_rolls_everything_back(empty_app, seed_dir, monk
     edit(seed_dir / "treaty_actions" / "apmbc.yaml", "apmbc-fi-accession", notes="Also changed.")
 
     import api.seed
-    original = api.seed._apply_table
+    original = api.seed.apply_table
 
     def fail_on_policies(model, diff, sources):
         if model is PolicyPosition:
             raise RuntimeError("disk full")
         return original(model, diff, sources)
 
-    monkeypatch.setattr(api.seed, "_apply_table", fail_on_policies)
+    monkeypatch.setattr(api.seed, "apply_table", fail_on_policies)
     result = seed(empty_app, seed_dir)
     assert result.exit_code != 0
     db.session.expire_all()
     assert db.session.get(TreatyAction, "apmbc-fi-accession").notes is None
+
+
+def test_every_seed_change_appends_a_revision_and_prune_ends_the_chain(empty_app, seed_dir):
+    from api.models import RecordRevision
+    seed(empty_app, seed_dir)
+    edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", restriction="Korean Peninsula")
+    path = seed_dir / "treaty_actions" / "apmbc.yaml"
+    path.write_text(yaml.safe_dump([r for r in yaml.safe_load(path.read_text()) if r["id"] != "apmbc-ca-signature"]))
+    seed(empty_app, seed_dir, "--prune")
+    chain = lambda key: list(db.session.scalars(db.select(RecordRevision).filter_by(record_id=key)  # noqa: E731
+                                                .order_by(RecordRevision.revision)))
+    edited = chain("us-2022-06-21-use")
+    assert [(r.revision, r.supersedes, r.author) for r in edited] == [(1, None, "seed"), (2, 1, "seed")]
+    assert edited[0].record["restriction"] == "Korean Peninsula only"
+    assert edited[1].record["restriction"] == "Korean Peninsula"
+    assert edited[1].reason == "flask seed: changed (restriction) in seed/policies/US.yaml"
+    removed = chain("apmbc-ca-signature")
+    assert [r.record is None for r in removed] == [False, True]
+    assert seed(empty_app, seed_dir).output.strip() == "seed: nothing to change"
+    assert len(chain("us-2022-06-21-use")) == 2

@@ -1,0 +1,29 @@
+"""How to cite a dataset version: plain text, BibTeX and CSL-JSON, from one set of facts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+TITLE = "Mine Ban Treaty Status dataset"
+AUTHOR = "Mine Ban Treaty Status API contributors"
+LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def package_url(base_url: str, version: str) -> str:
+    return f"{base_url.rstrip('/')}/api/v1/exports/datapackage.zip?dataset_version={version}"
+
+
+def citation(version: str, released: datetime, base_url: str) -> dict:
+    """The citation of `version` in the three forms reference managers and papers use."""
+    url, day = package_url(base_url, version), released.date()
+    text = (f"{AUTHOR} ({day.year}). {TITLE}, version {version} [Data set]. "
+            f"Released {day.isoformat()}. Licensed under CC BY 4.0. {url}")
+    key = "minebantreaty_" + version.replace(".", "_").replace("-", "_")
+    bibtex = (f"@misc{{{key},\n  author = {{{{{AUTHOR}}}}},\n  title = {{{TITLE}}},\n"
+              f"  year = {{{day.year}}},\n  month = {{{day.month}}},\n  version = {{{version}}},\n"
+              f"  howpublished = {{\\url{{{url}}}}},\n  note = {{Data set, released {day.isoformat()}, "
+              f"licensed under CC BY 4.0}}\n}}\n")
+    csl = {"id": key, "type": "dataset", "title": TITLE, "author": [{"literal": AUTHOR}],
+           "issued": {"date-parts": [[day.year, day.month, day.day]]}, "version": version,
+           "URL": url, "license": LICENCE["name"]}
+    return {"text": text, "bibtex": bibtex, "csl_json": csl}

@@ -1,0 +1,57 @@
+"""Many curators writing at once on PostgreSQL lose nothing, and versions stay one chain."""
+import json
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from werkzeug.serving import make_server
+
+from api.extensions import db
+from api.models import DatasetVersion, PolicyPosition, RecordRevision
+from curators import US_POSITION, bearer, seed_small
+
+WRITERS = 24
+
+
+@pytest.fixture
+def server(empty_app):
+    if not empty_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("concurrent writers are a PostgreSQL deployment's concern")
+    seed_small(empty_app)
+    http = make_server("127.0.0.1", 0, empty_app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join()
+
+
+def post(url: str, body: dict, headers: dict) -> int:
+    request = urllib.request.Request(url, json.dumps(body).encode(), method="POST",
+                                     headers=headers | {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_parallel_writers_lose_nothing(empty_app, server):
+    headers = bearer("curator", "ann")
+    before = db.session.query(PolicyPosition).count(), db.session.query(DatasetVersion).count()
+    bodies = [US_POSITION | {"id": f"us-2026-03-{n:02d}-use", "effective": f"2026-03-{n:02d}"}
+              for n in range(1, WRITERS + 1)]
+    retries = [headers | {"Idempotency-Key": body["id"]} for body in bodies]
+    with ThreadPoolExecutor(WRITERS) as pool:
+        statuses = list(pool.map(lambda b, h: post(server + "/api/v1/policy-positions", b, h),
+                                 bodies + bodies, retries + retries))
+    assert statuses == [201] * (2 * WRITERS)
+    db.session.expire_all()
+    assert db.session.query(PolicyPosition).count() == before[0] + WRITERS
+    assert db.session.query(RecordRevision).filter(RecordRevision.record_id.like("us-2026-03-%")).count() == WRITERS
+    versions = list(db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.loaded_at)))
+    assert len(versions) == before[1] + WRITERS
+    assert [v.previous for v in versions[1:]] == [v.version for v in versions[:-1]]  # one chain, no fork
+    last = json.loads(urllib.request.urlopen(server + "/api/v1/countries/US/policies?dimension=use").read())
+    assert last["items"][0]["id"] == f"us-2026-03-{WRITERS:02d}-use"

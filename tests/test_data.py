@@ -1,0 +1,91 @@
+"""The curated dataset itself: complete, sourced, consistent with the treaty's articles, and
+answering journalists' questions correctly through the HTTP API."""
+from collections import Counter
+
+import pytest
+
+from api import status
+from api.seed_files import read_seed, rules_of, to_act
+from conftest import SEED_DIR
+
+DATA = read_seed(SEED_DIR)
+
+
+def test_all_197_states_with_unique_codes():
+    states = DATA.tables["state"].values()
+    assert len(states) == 197 and sum(s["un_member"] for s in states) == 193
+    for field in ("iso2", "iso3", "numeric"):
+        assert len({s[field] for s in states}) == 197
+    assert {"VA", "PS", "CK", "NU"} <= {s["iso2"] for s in states if not s["un_member"]}
+
+
+@pytest.mark.parametrize("table", ["treaty", "state", "treaty_action", "policy_position"])
+def test_every_fact_has_a_source_and_a_confidence_mark(table):
+    for key, record in DATA.tables[table].items():
+        assert record["sources"], key
+        assert record["confidence"] in ("confirmed_primary", "confirmed_secondary", "single_source"), key
+
+
+def test_every_source_is_well_formed_and_cited():
+    cited = Counter(s for table in ("treaty", "state", "treaty_action", "policy_position")
+                    for record in DATA.tables[table].values() for s in record["sources"])
+    for key, source in DATA.tables["source"].items():
+        assert source["url"].startswith(("http://", "https://")) and source["title"] and source["publisher"], key
+        assert cited[key] > 0, key
+    assert set(cited) <= set(DATA.tables["source"])
+
+
+def test_every_effective_date_follows_articles_17_and_20():
+    rules = rules_of(DATA.tables["treaty"]["apmbc"])
+    for key, action in DATA.tables["treaty_action"].items():
+        if action["date"] and action["kind"] != "succession":
+            assert action["effective"] == status.expected_effective(to_act(action), rules), key
+
+
+def test_unknown_dates_are_explained():
+    for key, action in DATA.tables["treaty_action"].items():
+        if action["date"] is None:
+            assert action["notes"], key
+
+
+def test_every_state_outside_the_treaty_has_a_stated_position_or_says_none_was_found():
+    rules = rules_of(DATA.tables["treaty"]["apmbc"])
+    acts = {}
+    for action in DATA.tables["treaty_action"].values():
+        acts.setdefault(action["state_iso2"], []).append(to_act(action))
+    with_policy = {p["state_iso2"] for p in DATA.tables["policy_position"].values()}
+    from datetime import date
+    outside = [iso2 for iso2 in DATA.tables["state"]
+               if status.status_on(status.transitions(acts.get(iso2, []), rules), date(2026, 11, 28)).status
+               in (status.NOT_SIGNATORY, status.SIGNATORY, status.WITHDRAWN) and iso2 != "LB"]
+    assert outside and set(outside) <= with_policy
+
+
+SPOT_CHECKS = [  # (code, as_of, status, since): from the treaty-action sources cited in seed_data
+    ("CA", "2026-11-28", "state_party", "1999-03-01"), ("IE", "1999-03-01", "state_party", "1999-03-01"),
+    ("BF", "1999-02-28", "consented_not_in_force", "1998-09-16"), ("AF", "2010-01-01", "state_party", "2003-03-01"),
+    ("BY", "2026-11-28", "state_party", "2004-03-01"), ("OM", "2015-02-01", "state_party", "2015-02-01"),
+    ("PS", "2026-11-28", "state_party", "2018-06-01"), ("LK", "2018-05-31", "consented_not_in_force", "2017-12-13"),
+    ("SS", "2026-11-28", "state_party", "2011-07-09"), ("UA", "2026-11-28", "state_party", "2006-06-01"),
+    ("PL", "2000-01-01", "signatory", "1997-12-04"), ("PL", "2026-11-28", "withdrawn", "2026-02-20"),
+    ("MH", "2020-01-01", "signatory", "1997-12-04"), ("MH", "2025-05-01", "consented_not_in_force", "2025-03-12"),
+    ("MH", "2025-09-01", "state_party", "2025-09-01"), ("TO", "2025-07-01", "consented_not_in_force", "2025-06-25"),
+    ("TO", "2025-12-01", "state_party", "2025-12-01"), ("FI", "2025-09-01", "withdrawal_pending", "2025-07-10"),
+    ("FI", "2026-11-28", "withdrawn", "2026-01-10"), ("EE", "2025-12-27", "withdrawn", "2025-12-27"),
+    ("LV", "2025-12-26", "withdrawal_pending", "2025-06-27"), ("LT", "2026-11-28", "withdrawn", "2025-12-27"),
+    ("US", "2026-11-28", "not_signatory", None), ("RU", "2026-11-28", "not_signatory", None),
+    ("CN", "2026-11-28", "not_signatory", None), ("IN", "2026-11-28", "not_signatory", None),
+    ("LB", "2026-11-28", "not_signatory", None),
+]
+
+
+@pytest.mark.parametrize("code, as_of, expected, since", SPOT_CHECKS)
+def test_spot_checks_through_the_api(client, code, as_of, expected, since):
+    body = client.get(f"/api/v1/countries/{code}/status?as_of={as_of}").get_json()
+    assert (body["status"], body["since"]) == (expected, since)
+    assert body["sources"]
+
+
+def test_spot_checks_cover_every_status_that_occurs_in_the_data():
+    occurring = set(status.STATUSES) - {status.WITHDRAWAL_SUSPENDED}  # no state's withdrawal is held today
+    assert {check[2] for check in SPOT_CHECKS} == occurring

@@ -1,0 +1,75 @@
+"""`flask writeback`: API writes flow back into seed_data/, and loading them again is a no-op."""
+import shutil
+
+import pytest
+import yaml
+
+from conftest import SMALL_SEED_DIR
+from curators import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer
+from test_seed import seed
+
+
+@pytest.fixture
+def seed_dir(tmp_path):
+    target = tmp_path / "seed"
+    shutil.copytree(SMALL_SEED_DIR, target)
+    return target
+
+
+def writeback(app, seed_dir):
+    return app.test_cli_runner().invoke(args=["writeback", "--seed-dir", str(seed_dir)])
+
+
+def snapshot(seed_dir):
+    return {p.relative_to(seed_dir).as_posix(): p.read_text() for p in sorted(seed_dir.rglob("*.yaml"))}
+
+
+def test_api_writes_are_written_back_and_reloading_them_changes_nothing(empty_app, seed_dir):
+    seed(empty_app, seed_dir)
+    before = snapshot(seed_dir)
+    client, auth = empty_app.test_client(), bearer()
+    client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth)
+    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}, headers=auth)
+    client.post("/api/v1/policy-positions", json=US_POSITION | {"state": "CA", "id": "ca-2026-03-01-use"},
+                headers=auth)
+    client.post("/api/v1/sources/t-aca-2026-01/corrections", headers=auth | {"If-Match": '"r1"'},
+                json={"reason": "Title as published.", "changes": {"title": "Countries leave the treaty"}})
+
+    result = writeback(empty_app, seed_dir)
+    assert result.exit_code == 0, result.output
+    after = snapshot(seed_dir)
+    assert set(after) - set(before) == {"sources/curated.yaml", "policies/CA.yaml"}
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"treaty_actions/apmbc.yaml", "sources/facts.yaml"}
+    actions = after["treaty_actions/apmbc.yaml"]
+    assert actions.startswith(before["treaty_actions/apmbc.yaml"])  # appended; old lines untouched
+    assert yaml.safe_load(actions)[-1]["id"] == "apmbc-ca-withdrawal"
+    assert "title: Countries leave the treaty" in after["sources/facts.yaml"]
+
+    reload = seed(empty_app, seed_dir)
+    assert reload.exit_code == 0 and reload.output.strip() == "seed: nothing to change"
+    again = writeback(empty_app, seed_dir)
+    assert again.output.strip() == "writeback: nothing to write" and snapshot(seed_dir) == after
+
+
+def test_an_uncited_source_waits_until_a_record_cites_it(empty_app, seed_dir):
+    seed(empty_app, seed_dir)
+    empty_app.test_client().post("/api/v1/sources", json=NEW_SOURCE, headers=bearer())
+    result = writeback(empty_app, seed_dir)
+    assert f"source {NEW_SOURCE['id']}: cited by no record yet; not written" in result.output
+    assert seed(empty_app, seed_dir).exit_code == 0  # the files stay loadable
+
+
+def test_seed_refuses_to_undo_api_writes_that_were_not_written_back(empty_app, seed_dir):
+    seed(empty_app, seed_dir)
+    client, auth = empty_app.test_client(), bearer()
+    client.post("/api/v1/sources/t-aca-2026-01/corrections", headers=auth | {"If-Match": '"r1"'},
+                json={"reason": "Title as published.", "changes": {"title": "Countries leave the treaty"}})
+    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
+    stale = seed(empty_app, seed_dir, "--prune")
+    assert stale.exit_code == 1
+    assert "source t-aca-2026-01: loading the files would undo revision 2" in stale.output
+    assert "treaty_action apmbc-ca-withdrawal: loading the files would undo revision 1" in stale.output
+    assert client.get("/api/v1/sources/t-aca-2026-01").json["title"] == "Countries leave the treaty"
+    writeback(empty_app, seed_dir)
+    assert seed(empty_app, seed_dir, "--prune").output.strip() == "seed: nothing to change"

@@ -1,0 +1,187 @@
+"""Curators' writes: new records and corrections, validated like seed files, append-only."""
+import pytest
+
+from api.extensions import db
+from api.models import DatasetVersion, RecordRevision, TreatyAction
+from curators import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, counts, seed_small
+
+
+@pytest.fixture
+def app(empty_app):
+    seed_small(empty_app)
+    return empty_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(app):
+    return bearer("curator", "ann")
+
+
+def test_a_new_treaty_action_is_stored_published_and_read(client, auth):
+    before = client.get("/api/v1/countries/CA/status").json
+    response = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
+    assert response.status_code == 201
+    assert response.headers["Location"] == "/api/v1/revisions/treaty_action/apmbc-ca-withdrawal"
+    assert response.headers["ETag"] == '"r1"'
+    body = response.json
+    assert (body["revision"], body["supersedes"], body["author"]) == (1, None, "ann")
+    assert body["record"]["effective"] == "2026-08-10" and body["dataset_version"] != before["dataset_version"]
+    status = client.get("/api/v1/countries/CA/status?as_of=2026-09-01").json
+    assert status["status"] == "withdrawn" and status["caused_by"]["id"] == "apmbc-ca-withdrawal"
+    assert status["dataset_version"] == body["dataset_version"]
+    history = client.get("/api/v1/countries/CA/history").json["items"]
+    assert "apmbc-ca-withdrawal" in [item["record"]["id"] for item in history]
+
+
+def test_a_write_is_a_typed_change_of_a_new_dataset_version(client, auth):
+    response = client.post("/api/v1/policy-positions", json=US_POSITION, headers=auth)
+    version = db.session.get(DatasetVersion, response.json["dataset_version"])
+    assert version.changes == [{"table": "policy_position", "id": "us-2026-03-01-use", "change": "added",
+                                "kind": "event"}]
+    policies = client.get("/api/v1/countries/US/policies?dimension=use&as_of=2026-04-01").json["items"]
+    assert [p["id"] for p in policies] == ["us-2026-03-01-use"]
+
+
+def test_a_new_source_can_then_be_cited(client, auth):
+    assert client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth).status_code == 201
+    cited = CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}
+    assert client.post("/api/v1/treaty-actions", json=cited, headers=auth).status_code == 201
+    assert client.get(f"/api/v1/sources/{NEW_SOURCE['id']}").json["cited_by"] == [
+        {"type": "treaty_action", "id": "apmbc-ca-withdrawal"}]
+
+
+@pytest.mark.parametrize("path, change, status, field", [
+    ("/api/v1/treaty-actions", {"sources": []}, 400, "sources"),
+    ("/api/v1/treaty-actions", {"sources": None}, 400, "sources"),
+    ("/api/v1/treaty-actions", {"state": "XX"}, 422, "state"),
+    ("/api/v1/treaty-actions", {"treaty": "ccm"}, 422, "treaty"),
+    ("/api/v1/treaty-actions", {"sources": ["no-such-source"]}, 422, "sources"),
+    ("/api/v1/treaty-actions", {"kind": "accession", "date": "2026-02-10", "effective": "2026-01-01"}, 422, "effective"),
+    ("/api/v1/treaty-actions", {"kind": "accession", "effective": "2026-08-10"}, 422, "effective"),
+    ("/api/v1/treaty-actions", {"id": "apmbc-ca-ratification"}, 409, "id"),
+    ("/api/v1/treaty-actions", {"date": "2026-02-30"}, 400, "date"),
+    ("/api/v1/treaty-actions", {"extra": 1}, 400, "extra"),
+    ("/api/v1/policy-positions", {"state": "XX"}, 422, "state"),
+    ("/api/v1/policy-positions", {"confidence": "sure"}, 400, "confidence"),
+    ("/api/v1/policy-positions", {"id": "us-2014-09-23-use"}, 409, "id"),
+    ("/api/v1/sources", {"url": "not a url"}, 400, "url"),
+    ("/api/v1/sources", {"id": "t-untc-status"}, 409, "id"),
+])
+def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(client, auth, path, change, status, field):
+    base = {"/api/v1/treaty-actions": CA_WITHDRAWAL, "/api/v1/policy-positions": US_POSITION,
+            "/api/v1/sources": NEW_SOURCE}[path]
+    before = counts()
+    response = client.post(path, json=base | change, headers=auth)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+    assert field in [p["name"] for p in response.json["invalid-params"]]
+    db.session.expire_all()
+    assert counts() == before
+
+
+def test_a_body_that_is_not_a_json_object_is_400(client, auth):
+    response = client.post("/api/v1/sources", data="[1]", content_type="application/json", headers=auth)
+    assert response.status_code == 400 and "JSON object" in response.json["detail"]
+
+
+def test_a_correction_is_a_new_revision_and_the_chain_keeps_the_old_one(client, auth):
+    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
+    correction = {"reason": "The deposit was on 11 February (C.N.1.2026).",
+                  "changes": {"date": "2026-02-11", "effective": "2026-08-11"}}
+    response = client.post("/api/v1/treaty-actions/apmbc-ca-withdrawal/corrections", json=correction,
+                           headers=auth | {"If-Match": '"r1"'})
+    assert response.status_code == 201 and response.headers["ETag"] == '"r2"'
+    assert (response.json["revision"], response.json["supersedes"]) == (2, 1)
+    chain = client.get("/api/v1/revisions/treaty_action/apmbc-ca-withdrawal")
+    assert chain.headers["ETag"] == '"r2"'
+    said = [(r["record"]["date"], r["author"], r["reason"]) for r in chain.json["revisions"]]
+    assert said == [("2026-02-10", "ann", "recorded through the API"),
+                    ("2026-02-11", "ann", correction["reason"])]
+    version = db.session.get(DatasetVersion, response.json["dataset_version"])
+    assert version.changes[0]["kind"] == "correction"
+    assert version.changes[0]["fields"] == {"date": ["2026-02-10", "2026-02-11"],
+                                            "effective": ["2026-08-10", "2026-08-11"]}
+    assert db.session.get(TreatyAction, "apmbc-ca-withdrawal").date.isoformat() == "2026-02-11"
+
+
+def test_seed_loaded_records_have_a_chain_too_and_can_be_corrected(client, auth):
+    chain = client.get("/api/v1/revisions/treaty_action/apmbc-fi-accession").json
+    assert [(r["revision"], r["author"]) for r in chain["revisions"]] == [(1, "seed")]
+    assert "treaty_actions/apmbc.yaml" in chain["revisions"][0]["reason"]
+    response = client.post("/api/v1/sources/t-aca-2026-01/corrections", headers=auth | {"If-Match": '"r1"'},
+                           json={"reason": "Title as published.", "changes": {"title": "Countries leave the treaty"}})
+    assert response.status_code == 201
+    assert client.get("/api/v1/sources/t-aca-2026-01").json["title"] == "Countries leave the treaty"
+
+
+@pytest.mark.parametrize("headers, body, status, field", [
+    ({}, {"reason": "x", "changes": {"notes": "n"}}, 428, None),
+    ({"If-Match": '"r0"'}, {"reason": "x", "changes": {"notes": "n"}}, 412, None),
+    ({"If-Match": '"r1"'}, {"changes": {"notes": "n"}}, 400, "reason"),
+    ({"If-Match": '"r1"'}, {"reason": "x", "changes": {}}, 400, "changes"),
+    ({"If-Match": '"r1"'}, {"reason": "x", "changes": {"id": "apmbc-fi-other"}}, 400, "id"),
+    ({"If-Match": '"r1"'}, {"reason": "x", "changes": {"effective": "2012-06-01"}}, 422, "effective"),
+    ({"If-Match": '"r1"'}, {"reason": "x", "changes": {"kind": "leaving"}}, 400, "kind"),
+    ({"If-Match": '"r1"'}, {"reason": "x", "changes": {"date": "2012-01-09"}}, 422, None),
+])
+def test_bad_corrections_are_refused_and_change_nothing(client, auth, headers, body, status, field):
+    before = counts()
+    response = client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", json=body,
+                           headers=auth | headers)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+    if field:
+        assert field in [p["name"] for p in response.json["invalid-params"]]
+    if status in (412, 428):
+        assert response.headers["ETag"] == '"r1"'
+    db.session.expire_all()
+    assert counts() == before
+
+
+def test_a_stale_if_match_cannot_overwrite_a_newer_revision(client, auth):
+    url = "/api/v1/policy-positions/us-2014-09-23-use/corrections"
+    first = client.post(url, json={"reason": "a", "changes": {"notes": "first"}}, headers=auth | {"If-Match": '"r1"'})
+    second = client.post(url, json={"reason": "b", "changes": {"notes": "second"}}, headers=auth | {"If-Match": '"r1"'})
+    assert (first.status_code, second.status_code) == (201, 412)
+    assert client.get("/api/v1/countries/US/history").json["items"][0]["record"]["notes"] == "first"
+
+
+def test_an_unknown_record_or_table_is_404(client, auth):
+    missing = client.post("/api/v1/sources/nope/corrections", json={"reason": "x", "changes": {"title": "t"}},
+                          headers=auth | {"If-Match": '"r1"'})
+    assert missing.status_code == 404
+    assert client.get("/api/v1/revisions/treaty_action/nope").status_code == 404
+    assert client.get("/api/v1/revisions/people/ann").status_code == 404
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(client, auth):
+    headers = auth | {"Idempotency-Key": "c0ffee"}
+    first = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
+    retry = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json == first.json and retry.headers["Location"] == first.headers["Location"]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert db.session.query(RecordRevision).filter_by(record_id="apmbc-ca-withdrawal").count() == 1
+
+
+def test_the_same_idempotency_key_with_another_body_is_422(client, auth):
+    headers = auth | {"Idempotency-Key": "c0ffee"}
+    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
+    before = counts()
+    other = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"notes": "other"}, headers=headers)
+    assert other.status_code == 422 and other.json["invalid-params"][0]["name"] == "Idempotency-Key"
+    assert counts() == before
+
+
+def test_undoing_a_correction_publishes_a_new_version_with_a_distinct_name(client, auth):
+    url = "/api/v1/policy-positions/us-2014-09-23-use/corrections"
+    original = client.get("/api/v1/revisions/policy_position/us-2014-09-23-use").json["revisions"][0]["record"]
+    client.post(url, json={"reason": "a", "changes": {"notes": "wrong"}}, headers=auth | {"If-Match": '"r1"'})
+    undo = client.post(url, json={"reason": "undo", "changes": {"notes": original["notes"]}},
+                       headers=auth | {"If-Match": '"r2"'})
+    assert undo.status_code == 201
+    names = [v.version for v in db.session.scalars(db.select(DatasetVersion))]
+    assert len(names) == len(set(names)) == 3
