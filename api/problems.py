@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, json, request
+from flask import Flask, current_app, g, json, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -76,5 +76,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        log.exception("unhandled error")
+        log.exception("unhandled error in %s %s (X-Request-ID %s)", request.method, request.path,
+                      g.get("request_id"))
         return problem_response(Problem(500, "An unexpected error occurred."))

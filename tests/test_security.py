@@ -70,3 +70,4 @@ def test_an_unexpected_error_is_a_plain_500_without_a_traceback(bare_app, caplog
     assert b"Traceback" not in response.data and b"secret" not in response.data
     assert_safe(response)
     assert "secret detail" in caplog.text  # the operator sees it in the log, the client does not
+    assert response.headers["X-Request-ID"] in caplog.text
