@@ -11,9 +11,11 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import Flask, current_app, g, request
+from werkzeug.http import http_date
 
 from .snapshot import store
 
@@ -25,8 +27,7 @@ REPLAYED = ("Link", "X-Total-Count")  # headers a view sets that a cached copy m
 
 
 class ResponseCache:
-    """A bounded LRU of finished responses: key -> (body, gzipped body or None, etag, released,
-    mimetype, headers to replay)."""
+    """A bounded LRU of finished reads: key -> Cached."""
 
     def __init__(self, size: int):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
@@ -54,6 +55,16 @@ def _requested_version() -> str | None:
     return requested or store().current_version(current_app.config["VERSION_CHECK_SECONDS"])
 
 
+@dataclass(frozen=True)
+class Cached:
+    """A finished read: its bytes (plain and gzipped) and every header but the per-request ones."""
+    body: bytes
+    gzipped: bytes | None
+    etag: str
+    released: datetime
+    headers: tuple
+
+
 def serve_cached():
     """before_request: answer a repeated read from the cache, with no view work at all."""
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHEABLE):
@@ -62,13 +73,11 @@ def serve_cached():
     if version is None:
         return None
     g.cache_key = _key(version)
-    hit = current_app.extensions["response_cache"].get(g.cache_key)
-    if hit is None:
+    entry = current_app.extensions["response_cache"].get(g.cache_key)
+    if entry is None:
         return None
     g.cache_hit = True
-    body, gzipped, etag, released, mimetype, replay = hit
-    response = current_app.response_class(body, mimetype=mimetype, headers=replay)
-    return _finish(response, version, etag, released, gzipped, hit=True)
+    return _answer(entry, "hit")
 
 
 def store_and_finish(response):
@@ -83,33 +92,48 @@ def store_and_finish(response):
             or response.mimetype not in CACHED_TYPES or response.is_streamed \
             or response.cache_control.no_store or response.cache_control.private:
         return response
+    entry = _entry(response, snapshot)
+    current_app.extensions["response_cache"].put(g.cache_key, entry)
+    return _answer(entry, "miss")
+
+
+def _entry(response, snapshot) -> Cached:
     body = response.get_data()
     document = json.loads(body) if response.mimetype == "application/json" else None
     if isinstance(document, dict):
         document["dataset_version"] = snapshot.version
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
+    pinned = request.args.get("dataset_version") is not None
+    headers = (("Content-Type", response.content_type), ("ETag", f'"{etag}"'),
+               ("Last-Modified", http_date(snapshot.released)),
+               ("Cache-Control", f"public, max-age={86400 if pinned else 300}"), ("Vary", "Accept-Encoding"),
+               ("X-API-Version", API_VERSION), ("X-Dataset-Version", snapshot.version),
+               *((name, response.headers[name]) for name in REPLAYED if name in response.headers))
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
-    replay = [(name, response.headers[name]) for name in REPLAYED if name in response.headers]
-    current_app.extensions["response_cache"].put(
-        g.cache_key, (body, gzipped, etag, snapshot.released, response.mimetype, replay))
-    response.set_data(body)
-    return _finish(response, snapshot.version, etag, snapshot.released, gzipped, hit=False)
+    return Cached(body, gzipped, etag, snapshot.released, headers)
 
 
-def _finish(response, version, etag, released, gzipped, hit: bool):
-    response.headers["X-API-Version"] = API_VERSION
-    response.headers["X-Dataset-Version"] = version
-    response.headers["X-Cache"] = "hit" if hit else "miss"
-    response.set_etag(etag)
-    response.last_modified = released
-    response.cache_control.public = True
-    response.cache_control.max_age = 300 if request.args.get("dataset_version") is None else 86400
-    response.vary.add("Accept-Encoding")
-    response.make_conditional(request)
-    if response.status_code == 200 and gzipped and "gzip" in request.accept_encodings:
-        response.set_data(gzipped)
+def _not_modified(entry: Cached) -> bool:
+    if "If-None-Match" in request.headers:
+        return request.if_none_match.contains(entry.etag)
+    since = request.if_modified_since
+    return since is not None and entry.released.replace(microsecond=0) <= since.replace(tzinfo=None)
+
+
+def _answer(entry: Cached, cache: str):
+    """The response for a cached read: 304, gzipped or plain, from precomputed headers."""
+    response = current_app.response_class(headers=entry.headers)
+    response.headers["X-Cache"] = cache
+    if _not_modified(entry):
+        response.status_code = 304
+        response.headers.remove("Content-Type")
+        return response
+    if entry.gzipped and "gzip" in request.accept_encodings:
+        response.set_data(entry.gzipped)
         response.headers["Content-Encoding"] = "gzip"
+    else:
+        response.set_data(entry.body)
     return response
 
 

@@ -68,6 +68,8 @@ def _start():
 
 def _log(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    if not access_log.isEnabledFor(logging.INFO):
+        return response
     access_log.info(json.dumps({
         "request_id": g.get("request_id"), "method": request.method, "path": request.path,
         "query": request.query_string.decode("latin-1")[:1000], "status": response.status_code,
