@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev db clean
+.PHONY: run test fuzz install install-dev db clean
+FUZZ_EXAMPLES ?= 100
 
 run: install db  ## install, create and seed the database, serve on 127.0.0.1:8000
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -16,6 +17,9 @@ bench: install  ## service vs a bare Flask app under wrk, SQLite and PostgreSQL 
 
 test: install-dev  ## run the suite on SQLite, and on PostgreSQL when one is reachable
 	$(BIN)/pytest
+
+fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite
 
 db: install  ## create or upgrade the schema, then load seed_data/ (idempotent)
 	$(BIN)/flask db upgrade

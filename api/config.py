@@ -34,3 +34,4 @@ class Config:
     ACCESS_LOG_LEVEL = os.environ.get("ACCESS_LOG_LEVEL", "INFO")
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")  # cited in citations and packages
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))

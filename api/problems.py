@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, json, request
+from flask import Flask, current_app, g, json, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -42,7 +42,13 @@ def problem_response(problem: Problem):
 def _body(problem: Problem) -> dict:
     return {"type": "about:blank", "title": HTTP_STATUS_CODES.get(problem.status, "Error"),
             "status": problem.status, "detail": problem.detail,
-            "instance": request.full_path.rstrip("?"), **problem.extra}
+            "instance": _instance(), **problem.extra}
+
+
+def _instance() -> str:
+    """The request's path and query, safe even when the query is not valid UTF-8."""
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else request.path
 
 
 def _from_http(error: HTTPException) -> Problem:
@@ -70,5 +76,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        log.exception("unhandled error")
+        log.exception("unhandled error in %s %s (X-Request-ID %s)", request.method, request.path,
+                      g.get("request_id"))
         return problem_response(Problem(500, "An unexpected error occurred."))

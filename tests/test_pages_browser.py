@@ -72,7 +72,7 @@ def shoot(page, name: str) -> None:
 
 
 def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text() + "\n;0")  # not a <script> tag: the pages' CSP forbids inline scripts
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
             if v["impact"] in ("serious", "critical")]

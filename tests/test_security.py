@@ -1,0 +1,73 @@
+"""Security headers on every kind of response, and no stack trace in an error response."""
+import logging
+
+import pytest
+from flask import Response, request
+
+from api import create_app
+from api.security import API_CSP, PAGE_CSP
+
+SAFE = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
+
+
+def assert_safe(response, csp=API_CSP):
+    for name, value in SAFE.items():
+        assert response.headers[name] == value
+    assert response.headers["Content-Security-Policy"] == csp
+    assert "Server" not in response.headers
+
+
+@pytest.mark.parametrize("url", ["/api/v1/countries/FI", "/api/v1/countries/XX", "/openapi.yaml",
+                                 "/healthz", "/api/v1/countries?as_of=2021-02-30"])
+def test_every_response_carries_the_security_headers(client, url):
+    assert_safe(client.get(url))
+    assert_safe(client.get(url))  # the second may be a cache hit
+
+
+def test_not_modified_responses_carry_them_too(client):
+    etag = client.get("/api/v1/treaties").headers["ETag"]
+    response = client.get("/api/v1/treaties", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert_safe(response)
+
+
+@pytest.fixture
+def bare_app(tmp_path):
+    """A fresh, non-debug app with test-only routes: an HTML page and a crash."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'bare.db'}", "DEBUG": False})
+
+    @app.get("/test-only/page")
+    def page():
+        return Response("<!doctype html><title>page</title>", mimetype="text/html")
+
+    @app.get("/test-only/crash")
+    def crash():
+        raise RuntimeError("secret detail from /srv/app/api/queries.py line 42")
+
+    return app
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(tmp_path, hops, seen):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.db'}", "PROXY_HOPS": hops})
+    app.get("/test-only/ip")(lambda: {"ip": request.remote_addr})
+    response = app.test_client().get("/test-only/ip", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_json() == {"ip": seen}
+
+
+def test_html_pages_get_a_strict_same_origin_policy(bare_app):
+    assert_safe(bare_app.test_client().get("/test-only/page"), csp=PAGE_CSP)
+    assert "'unsafe-inline'" not in PAGE_CSP and "frame-ancestors 'none'" in PAGE_CSP
+
+
+def test_an_unexpected_error_is_a_plain_500_without_a_traceback(bare_app, caplog, monkeypatch):
+    # Alembic's logging config (an earlier test ran migrations) disables existing loggers.
+    monkeypatch.setattr(logging.getLogger("api.problems"), "disabled", False)
+    response = bare_app.test_client().get("/test-only/crash")
+    assert response.status_code == 500 and response.mimetype == "application/problem+json"
+    assert response.get_json() == {"type": "about:blank", "title": "Internal Server Error", "status": 500,
+                                   "detail": "An unexpected error occurred.", "instance": "/test-only/crash"}
+    assert b"Traceback" not in response.data and b"secret" not in response.data
+    assert_safe(response)
+    assert "secret detail" in caplog.text  # the operator sees it in the log, the client does not
+    assert response.headers["X-Request-ID"] in caplog.text
