@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from . import (changes, countries, dataset, exports, http_cache, meta, pages, problems, revisions, security,
+from . import (changes, countries, dataset, exports, front_cache, http_cache, meta, pages, problems, revisions, security,
                sources, tokens, traffic, treaties, writes)
 from .config import Config
 from .extensions import db, migrate
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     problems.init_app(app)
     traffic.init_app(app)
+    front_cache.init_app(app)  # before security wraps the app in ProxyFix
     security.init_app(app)  # before http_cache: hostile requests are refused first
     http_cache.init_app(app)
     app.cli.add_command(seed_command)

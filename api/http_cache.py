@@ -46,8 +46,13 @@ class ResponseCache:
                 self.items.popitem(last=False)
 
 
+def cache_key(version: str, path: str, query: str) -> tuple:
+    """The same read: one version, one day (for the default `as_of`), one URL."""
+    return version, date.today(), f"{path}?{query}"
+
+
 def _key(version: str) -> tuple:
-    return version, date.today(), request.full_path
+    return cache_key(version, request.path, request.query_string.decode("latin-1"))
 
 
 def _requested_version() -> str | None:
@@ -62,6 +67,7 @@ class Cached:
     gzipped: bytes | None
     etag: str
     released: datetime
+    mimetype: str
     headers: tuple
 
 
@@ -111,7 +117,7 @@ def _entry(response, snapshot) -> Cached:
                ("X-API-Version", API_VERSION), ("X-Dataset-Version", snapshot.version),
                *((name, response.headers[name]) for name in REPLAYED if name in response.headers))
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
-    return Cached(body, gzipped, etag, snapshot.released, headers)
+    return Cached(body, gzipped, etag, snapshot.released, response.mimetype, headers)
 
 
 def _not_modified(entry: Cached) -> bool:

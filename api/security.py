@@ -54,12 +54,15 @@ def _bad(name: str, reason: str):
     raise Problem(400, f"{name}: {reason}", **{"invalid-params": [{"name": name, "reason": reason}]})
 
 
+def headers_for(mimetype: str) -> list[tuple[str, str]]:
+    """The security headers a response of this type carries."""
+    return [*HEADERS.items(), ("Content-Security-Policy", PAGE_CSP if mimetype == "text/html" else API_CSP)]
+
+
 def secure(response):
     """after_request: the headers every response carries."""
-    for name, value in HEADERS.items():
+    for name, value in headers_for(response.mimetype):
         response.headers.setdefault(name, value)
-    csp = PAGE_CSP if response.mimetype == "text/html" else API_CSP
-    response.headers.setdefault("Content-Security-Policy", csp)
     return response
 
 

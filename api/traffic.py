@@ -17,7 +17,6 @@ import uuid
 from flask import Flask, current_app, g, request
 from flask_cors import CORS
 from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
 
 from .problems import Problem, problem_response
 
@@ -28,20 +27,40 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 access_log = logging.getLogger("api.access")
 
 
-def api_key() -> str | None:
-    """The caller's API key if it is one of API_KEYS (compared in constant time)."""
-    given = request.headers.get("X-API-Key", "")
-    keys = current_app.config["API_KEYS"]
-    return next((key for key in keys if given and hmac.compare_digest(key, given)), None)
+def client_of(environ: dict, config) -> tuple[str, str]:
+    """(the rate-limit key, the limit) of a WSGI request: its API key if it is one of API_KEYS
+    (compared in constant time), else its IP address. Usable with or without Flask."""
+    given = environ.get("HTTP_X_API_KEY", "")
+    key = next((key for key in config["API_KEYS"] if given and hmac.compare_digest(key, given)), None)
+    if key:
+        return f"key:{key}", config["RATELIMIT_WITH_KEY"]
+    return f"ip:{environ.get('REMOTE_ADDR') or '127.0.0.1'}", config["RATELIMIT_ANONYMOUS"]
 
 
 def client_key() -> str:
-    key = api_key()
-    return f"key:{key}" if key else f"ip:{get_remote_address()}"
+    return client_of(request.environ, current_app.config)[0]
 
 
 def current_limit() -> str:
-    return current_app.config["RATELIMIT_WITH_KEY" if api_key() else "RATELIMIT_ANONYMOUS"]
+    return client_of(request.environ, current_app.config)[1]
+
+
+def request_id_of(environ: dict) -> str:
+    """The client's X-Request-ID if it is a sane one, else a new id."""
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    return incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def log_access(environ: dict, request_id: str, status: int, started: float, headers) -> None:
+    """One JSON line per request (when the access log is on)."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    access_log.info(json.dumps({
+        "request_id": request_id, "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"),
+        "query": environ.get("QUERY_STRING", "")[:1000], "status": status,
+        "ms": round((time.perf_counter() - started) * 1000, 2), "ip": environ.get("REMOTE_ADDR"),
+        "dataset_version": headers.get("X-Dataset-Version"), "cache": headers.get("X-Cache"),
+        "bytes": headers.get("Content-Length")}))
 
 
 def _too_many(error: RateLimitExceeded):
@@ -61,21 +80,14 @@ def _draft_headers(response):
 
 
 def _start():
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = request_id_of(request.environ)
     g.started = time.perf_counter()
 
 
 def _log(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    if not access_log.isEnabledFor(logging.INFO):
-        return response
-    access_log.info(json.dumps({
-        "request_id": g.get("request_id"), "method": request.method, "path": request.path,
-        "query": request.query_string.decode("latin-1")[:1000], "status": response.status_code,
-        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-        "ip": get_remote_address(), "dataset_version": response.headers.get("X-Dataset-Version"),
-        "cache": response.headers.get("X-Cache"), "bytes": response.content_length}))
+    log_access(request.environ, g.get("request_id"), response.status_code, g.get("started", time.perf_counter()),
+               response.headers)
     return response
 
 
@@ -84,10 +96,11 @@ def init_app(app: Flask) -> None:
     app.after_request(_log)            # after_request hooks run last-registered first:
     app.after_request(_draft_headers)  # these two run after the limiter has set its headers
     # One limiter per app (not a module singleton): its storage and switches are per app.
+    # Application-wide limits: one budget per client across every route.
     app.extensions["rate_limiter"] = Limiter(
-        client_key, app=app, default_limits=[current_limit],
-        default_limits_deduct_when=lambda response: response.status_code != 304,
-        default_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
+        client_key, app=app, application_limits=[current_limit],
+        application_limits_deduct_when=lambda response: response.status_code != 304,
+        application_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
     app.register_error_handler(RateLimitExceeded, _too_many)
     CORS(app, resources={r"/api/*": {}, r"/openapi.yaml": {}}, origins="*", send_wildcard=True,
          methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED,

@@ -1,0 +1,63 @@
+"""The WSGI front door: a repeated read answered without Flask must be the same answer, and
+still pay its rate limit, get its request id, its 304 and its gzip."""
+import gzip
+
+import pytest
+from flask.testing import FlaskClient
+
+PER_REQUEST = {"X-Cache", "X-Request-ID", "RateLimit-Remaining", "RateLimit-Reset", "Date"}
+URL = "/api/v1/countries/FI/status?as_of=2020-01-01"
+
+
+@pytest.fixture
+def front(app_factory):
+    """Versions checked once a minute, as in production: repeated reads take the front door."""
+    return app_factory(VERSION_CHECK_SECONDS=60, RATELIMIT_ENABLED=True, RATELIMIT_ANONYMOUS="5 per minute")
+
+
+def test_a_repeated_read_is_the_same_answer_from_the_front_door(front):
+    client = front.test_client()
+    first = client.get(URL)
+    front.wsgi_app.inner = lambda *args: pytest.fail("a repeated read went into Flask")
+    second, third = client.get(URL), client.get(URL)
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert third.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    assert second.data == first.data
+    same = lambda response: {(k, v) for k, v in response.headers.items() if k not in PER_REQUEST}  # noqa: E731
+    assert same(second) == same(first)
+    assert second.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_front_door_shares_the_rate_limit_and_does_not_count_304s(front):
+    client = front.test_client()
+    etag = client.get(URL).headers["ETag"]
+    assert client.get(URL).headers["RateLimit-Remaining"] == "3"
+    for _ in range(3):
+        revalidated = client.get(URL, headers={"If-None-Match": etag})
+        assert revalidated.status_code == 304 and revalidated.data == b""
+        assert revalidated.headers["RateLimit-Remaining"] == "3"
+    assert client.get("/api/v1/treaties").headers["RateLimit-Remaining"] == "2"  # Flask, same budget
+    client.get(URL), client.get(URL)
+    blocked = client.get(URL)
+    assert blocked.status_code == 429 and blocked.content_type == "application/problem+json"
+
+
+def test_front_door_gzip_head_and_request_id(front):
+    client = front.test_client()
+    plain = client.get(URL)
+    packed = client.get(URL, headers={"Accept-Encoding": "gzip", "X-Request-ID": "desk-7"})
+    assert packed.headers["X-Cache"] == "hit" and packed.headers["X-Request-ID"] == "desk-7"
+    assert gzip.decompress(packed.data) == plain.data
+    head = FlaskClient(front, front.response_class).head(URL)  # HEAD is not in the contract
+    assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == plain.headers["ETag"]
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://news.example"}, {"If-Modified-Since": "Sat, 01 Jan 2050 00:00:00 GMT"}])
+def test_requests_needing_more_go_to_flask(front, headers):
+    client = front.test_client()
+    client.get(URL)
+    response = client.get(URL, headers=headers)
+    if "Origin" in headers:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+    else:
+        assert response.status_code == 304
