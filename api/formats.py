@@ -13,8 +13,6 @@ import json
 from datetime import date
 from typing import Iterator
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .snapshot import Snapshot
 from .tables import Table, rows
@@ -86,8 +84,10 @@ def json_chunks(table: Table, snapshot: Snapshot, day: date) -> Iterator[bytes]:
     yield b"]}"
 
 
-ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32(),
-               "list": pa.list_(pa.string())}
+def _arrow_type(kind: str):
+    import pyarrow as pa  # imported on first use: it costs every worker about 80 MB of memory
+    return {"string": pa.string, "integer": pa.int64, "boolean": pa.bool_, "date": pa.date32,
+            "list": lambda: pa.list_(pa.string())}[kind]()
 
 
 class Drain:
@@ -116,7 +116,9 @@ class Drain:
 
 
 def parquet_chunks(table: Table, snapshot: Snapshot, day: date) -> Iterator[bytes]:
-    schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=not c.required) for c in table.columns],
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    schema = pa.schema([pa.field(c.name, _arrow_type(c.type), nullable=not c.required) for c in table.columns],
                        metadata={"dataset_version": snapshot.version, "table": table.name})
     sink = Drain()
     writer = pq.ParquetWriter(sink, schema, compression="zstd")

@@ -86,13 +86,15 @@ class FrontCache:
 
     def _answer(self, environ, entry, limit_headers):
         headers = [*entry.headers, ("X-Cache", "hit"), *limit_headers, *self.added_by_app[entry.mimetype]]
-        if _not_modified(environ, entry):
-            return "304 NOT MODIFIED", [h for h in headers if h[0] != "Content-Type"], b""
         body = entry.body
         if entry.gzipped and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body = entry.gzipped
             headers.append(("Content-Encoding", "gzip"))
+        # RFC 9110 8.6: a 304 may carry the Content-Length the 200 would have had (clients
+        # then need not wait for the connection to close)
         headers.append(("Content-Length", str(len(body))))
+        if _not_modified(environ, entry):
+            return "304 NOT MODIFIED", [h for h in headers if h[0] != "Content-Type"], b""
         return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
 
 

@@ -35,6 +35,7 @@ def test_front_door_shares_the_rate_limit_and_does_not_count_304s(front):
     for _ in range(3):
         revalidated = client.get(URL, headers={"If-None-Match": etag})
         assert revalidated.status_code == 304 and revalidated.data == b""
+        assert revalidated.headers["X-Cache"] == "hit"
         assert revalidated.headers["RateLimit-Remaining"] == "3"
     assert client.get("/api/v1/treaties").headers["RateLimit-Remaining"] == "2"  # Flask, same budget
     client.get(URL), client.get(URL)

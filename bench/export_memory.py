@@ -1,6 +1,6 @@
 """Peak memory of the bulk exports, on a small and a large synthetic dataset.
 
-Usage: python tools/export_memory.py [--rows 100000]
+Usage: python bench/export_memory.py [--rows 100000]
 
 For each dataset size and each file, a fresh process builds a synthetic dataset version
 (an SQLite temp database holding one DatasetVersion snapshot with ROWS treaty actions and
