@@ -1,7 +1,9 @@
 """gunicorn settings for a 2-core machine (see bench/ for the measurements).
 
-Sync workers, one per core: on 2 cores they match gthread's throughput with a much
-better p99 under keep-alive load.
+Sync workers, one per core. On this 2-core machine type the team measured gthread as no
+faster, with a 2-3x worse p99 under keep-alive load. `make bench ARGS=--workers-check` on a
+busy machine later found gthread slightly faster (bench/RESULTS.md). Re-measure on a quiet
+machine before switching.
 """
 import multiprocessing
 import os

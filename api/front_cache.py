@@ -90,11 +90,9 @@ class FrontCache:
         if entry.gzipped and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body = entry.gzipped
             headers.append(("Content-Encoding", "gzip"))
-        # RFC 9110 8.6: a 304 may carry the Content-Length the 200 would have had (clients
-        # then need not wait for the connection to close)
+        if _not_modified(environ, entry):  # no body, and no Content-Length (see bench/RESULTS.md)
+            return "304 NOT MODIFIED", [h for h in headers if h[0] not in ("Content-Type", "Content-Encoding")], b""
         headers.append(("Content-Length", str(len(body))))
-        if _not_modified(environ, entry):
-            return "304 NOT MODIFIED", [h for h in headers if h[0] != "Content-Type"], b""
         return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
 
 
