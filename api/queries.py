@@ -42,10 +42,14 @@ def get_state(code: str) -> Record:
 
 
 def closest_states(text: str, limit: int = 5) -> list[dict]:
-    keys = {}
-    for state in all_states():
-        for key in [state.iso2, state.iso3, *state.search_text.split("|")]:
-            keys.setdefault(fold(key), state)
+    def names():
+        keys = {}
+        for state in all_states():
+            for key in [state.iso2, state.iso3, *state.search_text.split("|")]:
+                keys.setdefault(fold(key), state)
+        return keys
+
+    keys = current().once("states_by_folded_name", names)
     matches = difflib.get_close_matches(fold(text), list(keys), n=limit * 3, cutoff=0.5)
     found = list(dict.fromkeys(keys[m] for m in matches))[:limit]
     return [{"iso2": s.iso2, "iso3": s.iso3, "name": s.name} for s in found]

@@ -133,9 +133,3 @@ def status_on(timeline: list[Transition], on: date) -> Transition:
             break
         current = transition
     return current
-
-
-def previous_status(timeline: list[Transition], transition: Transition) -> Transition | None:
-    """The transition that `transition` replaced, if any."""
-    index = timeline.index(transition) if transition in timeline else 0
-    return timeline[index - 1] if index > 0 else None

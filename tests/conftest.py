@@ -10,8 +10,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import contextlib
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import psycopg
 import pytest
 import yaml
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 from flask_migrate import upgrade
 from openapi_core import Config, OpenAPI
@@ -166,3 +169,16 @@ def edit(path, record_id, **changes):
         if record.get("id") == record_id:
             record.update(changes)
     path.write_text(yaml.safe_dump(records, sort_keys=False))
+
+
+@contextlib.contextmanager
+def serving(app):
+    """`app` behind a real threaded HTTP server on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()

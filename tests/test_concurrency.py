@@ -1,14 +1,13 @@
 """Many curators writing at once on PostgreSQL lose nothing, and versions stay one chain."""
 import json
-import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from werkzeug.serving import make_server
 
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, RecordRevision
+from conftest import serving
 from curators import US_POSITION, bearer, seed_small
 
 WRITERS = 24
@@ -19,12 +18,8 @@ def server(empty_app):
     if not empty_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("concurrent writers are a PostgreSQL deployment's concern")
     seed_small(empty_app)
-    http = make_server("127.0.0.1", 0, empty_app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join()
+    with serving(empty_app) as url:
+        yield url
 
 
 def post(url: str, body: dict, headers: dict) -> int:

@@ -5,11 +5,11 @@ Skips when Playwright or /usr/bin/chromium is missing, fails instead when REQUIR
 tests/artifacts/ (or $PAGES_ARTIFACTS); UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/finland.png.
 """
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from conftest import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 try:
@@ -36,12 +36,8 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 @pytest.fixture(scope="module")
 def base_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
