@@ -15,6 +15,15 @@ timeout = 30
 graceful_timeout = 20
 max_requests = 10000
 max_requests_jitter = 1000
+# Workers fork from a master that has imported the app and built the current snapshot. Without
+# it, each worker recycled by max_requests spent ~0.7 s of a core importing and rebuilding
+# before serving again (about 70 us per request at 10,000 requests); with it a fork is enough.
+preload_app = True
 # The app writes one JSON access-log line per request (api/traffic.py); set ACCESS_LOG=- for
 # gunicorn's own line as well.
 accesslog = os.environ.get("ACCESS_LOG") or None
+
+
+def when_ready(server):
+    from api.snapshot import warm_before_fork
+    warm_before_fork(server.app.wsgi())

@@ -7,12 +7,14 @@ machine is picked up by every worker within that delay.
 """
 from __future__ import annotations
 
+import functools
+import json
 import threading
+import zlib
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import SimpleNamespace
 
 from flask import current_app, g
 
@@ -20,17 +22,25 @@ from .extensions import db
 from .models import DatasetVersion
 from .problems import Problem
 from .seed_files import fold
-from .versions import snapshot_tables
 
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
                "date", "effective", "conflict_ended"}
 
 
-class Record(SimpleNamespace):
+class Record:
     """One record of a snapshot: attributes as in the models, `sources` as Records.
-    Records are compared and hashed by identity: a snapshot holds each record once."""
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
+    Records are compared and hashed by identity: a snapshot holds each record once. Each set of
+    fields gets its own slotted class, because a snapshot of a large dataset holds hundreds of
+    thousands of records and a per-record __dict__ would double its memory (bench/RESULTS.md)."""
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Record({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
+
+
+@functools.cache
+def _record_type(fields: tuple[str, ...]) -> type[Record]:
+    return type("Record", (Record,), {"__slots__": fields})
 
 
 @dataclass
@@ -51,27 +61,53 @@ class Snapshot:
         return self.memo[key]
 
 
-def _record(values: dict, sources: dict[str, Record] | None = None) -> Record:
-    values = {k: date.fromisoformat(v) if k in DATE_FIELDS and v else v for k, v in values.items()}
-    if sources is not None:
-        values["sources"] = [sources[s] for s in values.get("sources", [])]
-    return Record(**values)
+def _parse(version: DatasetVersion) -> dict[str, list[Record]]:
+    """The version's tables, each JSON object read straight into a Record (no dict per record),
+    with equal dates and short strings (codes, kinds, marks) shared between records."""
+    days: dict[str, date] = {}
+    strings: dict[str, str] = {}
+
+    def value(name: str, raw):
+        if name in DATE_FIELDS and raw:
+            return days.setdefault(raw, date.fromisoformat(raw))
+        if type(raw) is str and len(raw) <= 40:
+            return strings.setdefault(raw, raw)
+        return raw
+
+    def record(pairs: list[tuple]) -> Record | dict:
+        if not any(name in ("id", "slug", "iso2") for name, _ in pairs):
+            return dict(pairs)  # the top level: table name -> records
+        names = tuple(name for name, _ in pairs)
+        if "iso3" in names:  # a state: build() adds its folded names, for `q` (not stored)
+            names += ("search_text",)
+        made = _record_type(names)()
+        for name, raw in pairs:
+            setattr(made, name, value(name, raw))
+        return made
+
+    return json.loads(zlib.decompress(version.snapshot), object_pairs_hook=record)
+
+
+def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
+    for record in records:
+        record.sources = [sources[s] for s in record.sources]
+    return records
 
 
 def build(version: DatasetVersion) -> Snapshot:
-    tables = snapshot_tables(version)
-    sources = {r["id"]: _record(r) for r in tables["source"]}
-    states = sorted((_record(r, sources) for r in tables["state"]), key=lambda s: s.name)
+    tables = _parse(version)
+    sources = {r.id: r for r in tables["source"]}
+    states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
     for state in states:
         names = [state.name, state.official_name, state.iso2, state.iso3, *state.aliases]
         state.search_text = "|".join(fold(name) for name in names)
     order = lambda r: (r.date or date.max, r.id) if hasattr(r, "kind") else (r.effective, r.id)  # noqa: E731
     return Snapshot(
         version=version.version, released=version.loaded_at, sources=sources,
-        treaties={r["slug"]: _record(r, sources) for r in tables["treaty"]},
+        treaties={r.slug: r for r in _cite(tables["treaty"], sources)},
         states={s.iso2: s for s in states},
-        actions=sorted((_record(r, sources) for r in tables["treaty_action"]), key=order),
-        policies=sorted((_record(r, sources) for r in tables["policy_position"]), key=order))
+        actions=sorted(_cite(tables["treaty_action"], sources), key=order),
+        policies=sorted(_cite(tables["policy_position"], sources), key=order))
 
 
 class SnapshotStore:
@@ -126,3 +162,18 @@ def use_version(requested: str | None) -> Snapshot:
 def current() -> Snapshot:
     """The snapshot of this request (the current version unless the request chose one)."""
     return g.snapshot if "snapshot" in g else use_version(None)
+
+
+def warm_before_fork(app) -> None:
+    """Build the current snapshot in a pre-forking server's master, then close its database
+    connections: every worker (also one that replaces a recycled or crashed worker) starts with
+    the snapshot in memory and opens its own connections."""
+    with app.app_context():
+        try:
+            use_version(None)
+        except Exception as error:  # no database yet, or no data: workers retry on their first read
+            app.logger.warning("snapshot not built before fork: %s", error)
+        finally:
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()

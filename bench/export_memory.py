@@ -2,10 +2,10 @@
 
 Usage: python bench/export_memory.py [--rows 100000]
 
-For each dataset size and each file, a fresh process builds a synthetic dataset version
-(an SQLite temp database holding one DatasetVersion snapshot with ROWS treaty actions and
-ROWS policy positions), loads its snapshot, then downloads the file through the real
-endpoint (checksum pass plus streamed body, read chunk by chunk) while a thread samples
+For each dataset size, one process builds a synthetic dataset version (an SQLite temp
+database holding one DatasetVersion snapshot with ROWS treaty actions and ROWS policy
+positions). Then, for each file, a fresh process loads that snapshot from the database, as a
+server's worker does, and downloads the file through the real endpoint (checksum pass plus streamed body, read chunk by chunk) while a thread samples
 the process's resident memory. It reports the RSS once the snapshot is in memory and the
 peak RSS during the export: if exports stream, the difference stays flat as rows grow.
 """
@@ -68,63 +68,75 @@ def synthetic_tables(rows: int) -> dict:
             "policy_position": policies}
 
 
-def measure(rows: int, name: str) -> dict:
-    """In this process: build the dataset, load its snapshot, download `name`; RSS in MiB."""
+def build_database(rows: int, path: str) -> None:
+    """An SQLite database holding one DatasetVersion snapshot of `synthetic_tables(rows)`."""
     from flask_migrate import upgrade
 
     from api import create_app
     from api.extensions import db
     from api.models import DatasetVersion
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        payload = json.dumps(synthetic_tables(rows), sort_keys=True, separators=(",", ":")).encode()
+        digest = hashlib.sha256(payload).hexdigest()
+        db.session.add(DatasetVersion(version=f"2026.01.01-{digest[:8]}", content_hash=digest,
+                                      loaded_at=datetime(2026, 1, 1), changes=[],
+                                      snapshot=zlib.compress(payload, 6)))
+        db.session.commit()
+
+
+def measure(rows: int, name: str, path: str) -> dict:
+    """In this process (as in a server's worker): load the snapshot from the database built by
+    the parent, then download `name`; RSS in MiB."""
+    from api import create_app
     from api.snapshot import store
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/memory.db", "VERSION_CHECK_SECONDS": 0})
-        with app.app_context():
-            upgrade()
-            payload = json.dumps(synthetic_tables(rows), sort_keys=True, separators=(",", ":")).encode()
-            digest = hashlib.sha256(payload).hexdigest()
-            db.session.add(DatasetVersion(version=f"2026.01.01-{digest[:8]}", content_hash=digest,
-                                          loaded_at=datetime(2026, 1, 1), changes=[],
-                                          snapshot=zlib.compress(payload, 6)))
-            db.session.commit()
-            del payload
-            store().get(f"2026.01.01-{digest[:8]}")
-        client = app.test_client()
-        before = rss_mib()
-        peak, done = [before], threading.Event()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "VERSION_CHECK_SECONDS": 0})
+    with app.app_context():
+        store().get(store().current_version(0))
+    client = app.test_client()
+    before = rss_mib()
+    peak, done = [before], threading.Event()
 
-        def sample():
-            while not done.is_set():
-                peak[0] = max(peak[0], rss_mib())
-                time.sleep(0.002)
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], rss_mib())
+            time.sleep(0.002)
 
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        response = client.get(f"/api/v1/exports/{name}?as_of=2026-01-01", buffered=False)
-        size = sum(len(chunk) for chunk in response.iter_encoded())
-        done.set()
-        sampler.join()
-        return {"rows": rows, "file": name, "bytes": size, "rss_snapshot_mib": round(before, 1),
-                "peak_rss_mib": round(max(peak[0], rss_mib()), 1), "export_overhead_mib": round(peak[0] - before, 1)}
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    response = client.get(f"/api/v1/exports/{name}?as_of=2026-01-01", buffered=False)
+    size = sum(len(chunk) for chunk in response.iter_encoded())
+    done.set()
+    sampler.join()
+    return {"rows": rows, "file": name, "bytes": size, "rss_snapshot_mib": round(before, 1),
+            "peak_rss_mib": round(max(peak[0], rss_mib()), 1), "export_overhead_mib": round(peak[0] - before, 1)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="treaty actions and policy positions (each)")
     parser.add_argument("--small", type=int, default=1_000, help="rows of the small dataset")
-    parser.add_argument("--measure", nargs=2, metavar=("ROWS", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=3, metavar=("ROWS", "FILE", "DATABASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(int(args.measure[0]), args.measure[1])))
+        print(json.dumps(measure(int(args.measure[0]), args.measure[1], args.measure[2])))
         return
     print(f"{'rows':>8} {'file':<26} {'bytes':>12} {'RSS with snapshot':>18} {'peak RSS':>9} {'export adds':>12}")
     for rows in (args.small, args.rows):
-        for name in FILES:
-            output = subprocess.run([sys.executable, __file__, "--measure", str(rows), name], check=True,
-                                    capture_output=True, text=True).stdout
-            r = json.loads(output.strip().splitlines()[-1])
-            print(f"{r['rows']:>8} {r['file']:<26} {r['bytes']:>12,} {r['rss_snapshot_mib']:>14} MiB "
-                  f"{r['peak_rss_mib']:>5} MiB {r['export_overhead_mib']:>8} MiB")
+        with tempfile.TemporaryDirectory() as folder:
+            path = f"{folder}/memory.db"
+            subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+                            f"import export_memory; export_memory.build_database({rows}, {path!r})"],
+                           check=True, capture_output=True)
+            for name in FILES:
+                output = subprocess.run([sys.executable, __file__, "--measure", str(rows), name, path], check=True,
+                                        capture_output=True, text=True).stdout
+                r = json.loads(output.strip().splitlines()[-1])
+                print(f"{r['rows']:>8} {r['file']:<26} {r['bytes']:>12,} {r['rss_snapshot_mib']:>14} MiB "
+                      f"{r['peak_rss_mib']:>5} MiB {r['export_overhead_mib']:>8} MiB", flush=True)
 
 
 if __name__ == "__main__":
