@@ -23,7 +23,7 @@ from .seed_files import fold
 from .versions import snapshot_tables
 
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
-               "date", "effective", "conflict_ended"}
+               "date", "effective", "conflict_ended", "deadline"}
 
 
 class Record(SimpleNamespace):
@@ -42,6 +42,7 @@ class Snapshot:
     states: dict[str, Record]            # by alpha-2, in name order
     actions: list[Record]
     policies: list[Record]
+    obligations: list[Record]            # Article 4 and 5 obligation events
     memo: dict = field(default_factory=dict)  # derived values, computed once per snapshot
 
     def once(self, key, compute):
@@ -71,7 +72,8 @@ def build(version: DatasetVersion) -> Snapshot:
         treaties={r["slug"]: _record(r, sources) for r in tables["treaty"]},
         states={s.iso2: s for s in states},
         actions=sorted((_record(r, sources) for r in tables["treaty_action"]), key=order),
-        policies=sorted((_record(r, sources) for r in tables["policy_position"]), key=order))
+        policies=sorted((_record(r, sources) for r in tables["policy_position"]), key=order),
+        obligations=sorted((_record(r, sources) for r in tables.get("obligation_event", [])), key=order))
 
 
 class SnapshotStore:
