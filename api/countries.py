@@ -46,8 +46,9 @@ def obligations_body(state, day: date) -> dict | None:
     in_force = queries.entry_into_force(state)
     if in_force is None:
         return None
+    by_article = queries.obligations_on(state, in_force, day)
     return {"entry_into_force": in_force.isoformat(),
-            **{OBLIGATION_NAMES[o.article]: obligation_out.dump(o) for o in queries.obligations_on(state, in_force, day)}}
+            **{OBLIGATION_NAMES[o.article]: obligation_out.dump(o) for o in by_article}}
 
 
 def list_item(membership: queries.Membership, day: date) -> dict:

@@ -209,3 +209,15 @@ def test_without_obligation_events_the_snapshot_and_its_hash_are_as_before(empty
     assert "obligation_event" not in snapshot_tables(latest())  # same data, same content hash, no new version
     clearance = obligations(empty_app.test_client(), "CA", "2020-01-01")["mine_clearance"]
     assert (clearance["status"], clearance["events"]) == ("unknown", [])
+
+
+def test_the_country_page_shows_each_obligation(empty_app, seed_dir):
+    from flask.testing import FlaskClient
+    write_obligations(seed_dir, CANADA)
+    seed(empty_app, seed_dir)
+    pages = FlaskClient(empty_app, empty_app.response_class)
+    page = " ".join(pages.get("/countries/CA?as_of=2011-01-01").get_data(as_text=True).split())
+    assert "Clear mined areas (Article 5)</th> <td><strong>in progress</strong></td>" in page
+    assert "1 January 2014 (extended from 1 March 2009)" in page
+    assert "<strong>completed</strong> on 1 May 1999" in page
+    assert "Treaty obligations" not in pages.get("/countries/US").get_data(as_text=True)
