@@ -25,5 +25,7 @@ accesslog = os.environ.get("ACCESS_LOG") or None
 
 
 def when_ready(server):
-    from api.snapshot import warm_before_fork
-    warm_before_fork(server.app.wsgi())
+    app = server.app.wsgi()
+    if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's bare reference app
+        from api.snapshot import warm_before_fork
+        warm_before_fork(app)

@@ -36,6 +36,10 @@ def _event(record, table: str) -> dict:
         effect = f", effective {record.effective}" if record.effective and record.effective != record.date else ""
         summary = f"{record.kind.replace('_', ' ').capitalize()} by {record.state_iso2} on {record.date}{effect}."
         kind = record.kind
+    elif table == "obligation_event":
+        day, kind = record.date, record.kind
+        deadline = f", new deadline {record.deadline}" if record.deadline else ""
+        summary = f"Article {record.article}: {kind.replace('_', ' ')} for {record.state_iso2} on {day}{deadline}."
     else:
         day, summary, kind = record.effective, record.summary, record.dimension
     return {"type": "event", "date": day.isoformat(), "table": table, "id": record.id,
@@ -55,7 +59,8 @@ def _recorded_changes() -> list[dict]:
 def change_items(since: date, state: str | None = None) -> list[dict]:
     snapshot = current()
     items = [_event(a, "treaty_action") for a in snapshot.actions if a.date] + \
-            [_event(p, "policy_position") for p in snapshot.policies]
+            [_event(p, "policy_position") for p in snapshot.policies] + \
+            [_event(o, "obligation_event") for o in snapshot.obligations if o.date]
     states_by_record = {(i["table"], i["id"]): i["state"] for i in items}
     for version, loaded_at, change in _recorded_changes():
         record_state = states_by_record.get((change["table"], change["id"]))

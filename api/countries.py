@@ -1,4 +1,4 @@
-"""/api/v1/countries: states, their status on a date, policies and history."""
+"""/api/v1/countries: states, their status on a date, policies, obligations and history."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,8 +8,8 @@ from flask import Blueprint
 from . import queries
 from .arguments import load_query
 from .listing import ListSpec, page
-from .schemas import (CountryListQuery, EmptyQuery, PagedQuery, PoliciesQuery, PositionInForceOut,
-                      SourceOut, StateOut, StatusQuery, TreatyActionOut)
+from .schemas import (AsOfQuery, CountryListQuery, EmptyQuery, ObligationEventOut, ObligationOut, PagedQuery,
+                      PoliciesQuery, PositionInForceOut, SourceOut, StateOut, StatusQuery, TreatyActionOut)
 from .seed_files import fold
 from .sentences import status_sentence, undated_note
 
@@ -17,6 +17,8 @@ bp = Blueprint("countries", __name__, url_prefix="/api/v1/countries")
 state_out, action_out, position_out = StateOut(), TreatyActionOut(), PositionInForceOut()
 source_out = SourceOut(many=True)
 actions_out = TreatyActionOut(many=True)
+obligation_out, obligation_event_out = ObligationOut(), ObligationEventOut()
+OBLIGATION_NAMES = {4: "stockpile_destruction", 5: "mine_clearance"}
 
 
 def status_body(membership: queries.Membership, treaty, day: date) -> dict:
@@ -37,6 +39,16 @@ def status_body(membership: queries.Membership, treaty, day: date) -> dict:
         "disputes": actions_out.dump(membership.disputes(day)),
         "undated_actions": actions_out.dump(membership.undated()),
     }
+
+
+def obligations_body(state, day: date) -> dict | None:
+    """Article 4 and 5 obligations on `day`; None for a state the treaty never entered into force for."""
+    in_force = queries.entry_into_force(state)
+    if in_force is None:
+        return None
+    by_article = queries.obligations_on(state, in_force, day)
+    return {"entry_into_force": in_force.isoformat(),
+            **{OBLIGATION_NAMES[o.article]: obligation_out.dump(o) for o in by_article}}
 
 
 def list_item(membership: queries.Membership, day: date) -> dict:
@@ -75,7 +87,7 @@ def show(code: str):
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, today) for t in queries.all_treaties()]
     positions = queries.positions_on(queries.policy_positions(state), today)
     return {**state_out.dump(state), "as_of": today.isoformat(), "statuses": statuses,
-            "policies": position_out.dump(positions, many=True)}
+            "policies": position_out.dump(positions, many=True), "obligations": obligations_body(state, today)}
 
 
 @bp.get("/<code>/status")
@@ -95,6 +107,14 @@ def policies(code: str):
             "as_of": args["as_of"].isoformat(), "dimension": args.get("dimension"), **body}, 200, headers
 
 
+@bp.get("/<code>/obligations")
+def obligations(code: str):
+    day = load_query(AsOfQuery())["as_of"]
+    state = queries.get_state(code)
+    return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
+            "as_of": day.isoformat(), "obligations": obligations_body(state, day)}
+
+
 @bp.get("/<code>/history")
 def history(code: str):
     args = load_query(PagedQuery())
@@ -103,6 +123,8 @@ def history(code: str):
               for t in queries.all_treaties() for a in queries.memberships(t, state)[state.iso2].actions]
     events += [{"type": "policy_position", "date": e.position.effective, "record": position_out.dump(e)}
                for e in queries.positions_with_context(queries.policy_positions(state))]
+    events += [{"type": "obligation_event", "date": e.date, "record": obligation_event_out.dump(e)}
+               for e in queries.obligation_events(state)]
     events.sort(key=lambda e: (e["date"] is None, e["date"] or date.max))
     for event in events:
         event["date"] = event["date"].isoformat() if event["date"] else None

@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
+from sqlalchemy.orm import selectinload
 
 from . import revisions
 from .extensions import db
-from .models import Source, State, Treaty
+from .models import Source, State, Treaty, TreatyAction
 from .problems import Problem, not_found
 from .schemas import CorrectionIn
 from .seed import apply_table, clean_record
 from .seed_files import RECORD_CHECKS, TABLES
+from .status import CONSENT_KINDS
 from .versions import MODELS, lock_writes, record_version, row_as_record, typed_changes
 
-WRITABLE = ("treaty_action", "policy_position", "source")
+WRITABLE = ("treaty_action", "policy_position", "obligation_event", "source")
 correction_in = CorrectionIn()
 
 
@@ -36,17 +38,25 @@ def _key_field(table: str) -> str:
     return TABLES[table][2]
 
 
-def _context() -> dict[str, dict[str, dict]]:
-    """What new records may refer to: every source, state and treaty (no other records)."""
+def _context(table: str) -> dict[str, dict[str, dict]]:
+    """What a new `table` record may refer to: every source, state and treaty, and for an
+    obligation event the consents that give a state its obligations (no other records)."""
     return {"source": {s: {} for s in db.session.scalars(db.select(Source.id))},
             "state": {s: {} for s in db.session.scalars(db.select(State.iso2))},
             "treaty": {t.slug: row_as_record(t) for t in db.session.scalars(db.select(Treaty))},
-            "treaty_action": {}, "policy_position": {}}
+            "treaty_action": _consents() if table == "obligation_event" else {},
+            "policy_position": {}, "obligation_event": {}}
+
+
+def _consents() -> dict[str, dict]:
+    query = (db.select(TreatyAction).where(TreatyAction.kind.in_(CONSENT_KINDS))
+             .options(selectinload(TreatyAction.sources)))
+    return {action.id: row_as_record(action) for action in db.session.scalars(query)}
 
 
 def check(table: str, key: str, record: dict) -> None:
     """The seed files' cross-record checks, on the current records plus this one: a 422."""
-    tables = _context()
+    tables = _context(table)
     tables[table] = tables[table] | {key: record}
     findings = [f for run in RECORD_CHECKS for f in run(tables) if (f.table, f.key) == (table, key)]
     if findings:

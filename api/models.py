@@ -1,4 +1,5 @@
-"""The data model: treaties, states, treaty actions, policy positions and their sources.
+"""The data model: treaties, states, treaty actions, policy positions, Article 4 and 5
+obligation events, and their sources.
 
 Status is never stored: it is derived from treaty actions by api.status.
 """
@@ -25,6 +26,7 @@ treaty_sources = _citations("treaty_source", "treaty.slug")
 state_sources = _citations("state_source", "state.iso2")
 action_sources = _citations("treaty_action_source", "treaty_action.id")
 policy_sources = _citations("policy_position_source", "policy_position.id")
+obligation_sources = _citations("obligation_event_source", "obligation_event.id")
 
 
 class Source(db.Model):
@@ -101,6 +103,22 @@ class PolicyPosition(db.Model):
     notes: Mapped[str | None] = mapped_column(sa.Text)
     confidence: Mapped[str] = mapped_column(sa.String(30))
     sources: Mapped[list[Source]] = relationship(secondary=policy_sources, order_by=Source.id)
+    state: Mapped[State] = relationship()
+
+
+class ObligationEvent(db.Model):
+    """A dated fact about a state's Article 4 or 5 obligation; deadlines are derived by api.status."""
+    id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    state_iso2: Mapped[str] = mapped_column(sa.ForeignKey("state.iso2"), index=True)
+    article: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    date: Mapped[date | None]
+    date_precision: Mapped[str] = mapped_column(sa.String(5), default="day")
+    deadline: Mapped[date | None]  # extension_granted only: the new Article 5 deadline
+    quote: Mapped[str | None] = mapped_column(sa.Text)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    confidence: Mapped[str] = mapped_column(sa.String(30))
+    sources: Mapped[list[Source]] = relationship(secondary=obligation_sources, order_by=Source.id)
     state: Mapped[State] = relationship()
 
 

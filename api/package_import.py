@@ -33,7 +33,8 @@ from .versions import MODELS, latest
 
 # record table (api.seed_files) -> exported table (api.tables)
 LOADED = {"source": "sources", "treaty": "treaties", "state": "states",
-          "treaty_action": "treaty_actions", "policy_position": "policy_positions"}
+          "treaty_action": "treaty_actions", "policy_position": "policy_positions",
+          "obligation_event": "obligations"}
 
 
 class PackageError(Exception):

@@ -11,7 +11,7 @@ from datetime import date
 
 from . import status
 from .problems import not_found
-from .seed_files import fold, rules_of, to_act
+from .seed_files import OBLIGATIONS_TREATY, fold, rules_of, to_act
 from .snapshot import Record, current
 
 
@@ -69,7 +69,8 @@ def citing_records(source: Record) -> list[dict]:
     def index():
         cited = defaultdict(list)
         tables = {"treaty": snapshot.treaties.values(), "state": snapshot.states.values(),
-                  "treaty_action": snapshot.actions, "policy_position": snapshot.policies}
+                  "treaty_action": snapshot.actions, "policy_position": snapshot.policies,
+                  "obligation_event": snapshot.obligations}
         for kind, records in tables.items():
             for record in records:
                 for cited_source in record.sources:
@@ -179,3 +180,44 @@ def positions_on(positions: list[Record], day: date, dimension: str | None = Non
         if entry.position.effective <= day and dimension in (None, entry.position.dimension):
             in_force[entry.position.dimension] = entry
     return sorted(in_force.values(), key=lambda e: e.position.dimension)
+
+
+def obligation_events(state: Record) -> list[Record]:
+    """The state's Article 4 and 5 obligation events, in date order (undated last)."""
+    snapshot = current()
+
+    def by_state():
+        grouped = defaultdict(list)
+        for event in snapshot.obligations:
+            grouped[event.state_iso2].append(event)
+        return grouped
+
+    return snapshot.once("obligations_by_state", by_state).get(state.iso2, [])
+
+
+@dataclass
+class Obligation:
+    """One article's obligation on a date: its computed state and the events known by then."""
+    article: int
+    original_deadline: date
+    state: status.ObligationState
+    events: list[Record]
+
+
+def entry_into_force(state: Record) -> date | None:
+    """When the treaty with Articles 4 and 5 first entered into force for `state` (None: never)."""
+    treaty = current().treaties[OBLIGATIONS_TREATY]
+    timeline = memberships(treaty, state)[state.iso2].timeline
+    return next((t.start for t in timeline if t.status == status.STATE_PARTY), None)
+
+
+def obligations_on(state: Record, in_force: date, day: date) -> list[Obligation]:
+    """Article 4's and Article 5's obligation on `day`, for a state bound since `in_force`."""
+    result = []
+    for article in status.OBLIGATION_MONTHS:
+        known = [e for e in obligation_events(state) if e.article == article and (e.date is None or e.date <= day)]
+        original = status.original_deadline(in_force, article)
+        computed = status.obligation_on(original, [status.ObligationEvent(e.id, e.kind, e.date, e.deadline)
+                                                   for e in known], day)
+        result.append(Obligation(article, original, computed, known))
+    return result

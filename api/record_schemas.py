@@ -5,7 +5,7 @@ plus `sources`, a list of source ids.
 """
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .status import ACTION_KINDS, WITHDRAWAL
+from .status import ACTION_KINDS, EXTENSION_GRANTED, MINE_CLEARANCE, OBLIGATION_KINDS, OBLIGATION_MONTHS, WITHDRAWAL
 
 CONFIDENCE = ("confirmed_primary", "confirmed_secondary", "single_source")
 PRECISION = ("day", "month", "year")
@@ -106,3 +106,30 @@ class PolicyPositionRecord(Cited):
     announced_by = optional_text(300)
     quote = optional_text(2000)
     notes = optional_text()
+
+
+class ObligationEventRecord(Cited):
+    """A fact about a state's Article 4 (stockpile destruction) or 5 (mine clearance) obligation."""
+    id = text(required=True, validate_also=SLUG, max=80)
+    state = fields.String(required=True, validate=ISO2, attribute="state_iso2")
+    article = fields.Integer(required=True, strict=True, validate=validate.OneOf(tuple(OBLIGATION_MONTHS)))
+    kind = fields.String(required=True, validate=validate.OneOf(OBLIGATION_KINDS))
+    date = fields.Date(required=True, allow_none=True)
+    date_precision = fields.String(load_default="day", validate=validate.OneOf(PRECISION))
+    deadline = fields.Date(load_default=None, allow_none=True)
+    quote = optional_text(2000)
+    notes = optional_text()
+
+    @validates_schema
+    def check_kind(self, data, **kwargs):
+        if data["date"] is None and not data.get("notes"):
+            raise ValidationError("An unknown date needs a note saying what is unknown.", "notes")
+        extension = data["kind"] == EXTENSION_GRANTED
+        if extension and data["article"] != MINE_CLEARANCE:
+            raise ValidationError("Only an Article 5 deadline can be extended.", "kind")
+        if extension and data["deadline"] is None:
+            raise ValidationError("An extension_granted needs the new deadline.", "deadline")
+        if not extension and data["deadline"] is not None:
+            raise ValidationError("Only an extension_granted sets a deadline.", "deadline")
+        if extension and data["date"] is not None and data["deadline"] <= data["date"]:
+            raise ValidationError("The new deadline must be after the decision date.", "deadline")

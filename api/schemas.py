@@ -110,6 +110,33 @@ class PositionInForceOut(PolicyPositionOut):
         return super().get_attribute(source, attr, default)
 
 
+class ObligationEventOut(CitedOut):
+    id = fields.String()
+    state = fields.String(attribute="state_iso2")
+    article = fields.Integer()
+    kind = fields.String()
+    date = fields.Date(allow_none=True)
+    date_precision = fields.String()
+    deadline = fields.Date(allow_none=True)
+    quote = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+
+
+class ObligationOut(Schema):
+    """One article's obligation on a date: deadlines, status, completion and the events known."""
+    article = fields.Integer()
+    original_deadline = fields.Date()
+    deadline = fields.Date()
+    status = fields.String()
+    completed = fields.Date(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    events = fields.List(fields.Nested(ObligationEventOut))
+
+    def get_attribute(self, obj, attr, default):
+        source = obj.state if attr in ("deadline", "status", "completed", "decided_by") else obj
+        return super().get_attribute(source, attr, default)
+
+
 class StateOut(CitedOut):
     iso2 = fields.String()
     iso3 = fields.String()

@@ -15,7 +15,7 @@ import yaml
 from marshmallow import Schema, ValidationError
 
 from . import status
-from .record_schemas import (PolicyPositionRecord, SourceRecord, StateRecord,
+from .record_schemas import (ObligationEventRecord, PolicyPositionRecord, SourceRecord, StateRecord,
                              TreatyActionRecord, TreatyRecord)
 
 # table name -> (files below the seed directory, schema, key field of the loaded record)
@@ -25,7 +25,9 @@ TABLES = {
     "state": ("states.yaml", StateRecord(), "iso2"),
     "treaty_action": ("treaty_actions/*.yaml", TreatyActionRecord(), "id"),
     "policy_position": ("policies/*.yaml", PolicyPositionRecord(), "id"),
+    "obligation_event": ("obligations/*.yaml", ObligationEventRecord(), "id"),
 }
+OBLIGATIONS_TREATY = "apmbc"  # Articles 4 and 5 are the Mine Ban Treaty's
 
 
 class SeedError(Exception):
@@ -135,7 +137,18 @@ def check_treaty_rules(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
                           f"is {record['effective']}, the treaty's articles give {expected}")
 
 
-RECORD_CHECKS = (check_references, check_treaty_rules)
+def check_obligations(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
+    """Only a state that consented to the treaty has its Article 4 and 5 obligations."""
+    consented = {action["state_iso2"] for action in tables["treaty_action"].values()
+                 if action["kind"] in status.CONSENT_KINDS and action["treaty_slug"] == OBLIGATIONS_TREATY}
+    for key, record in tables["obligation_event"].items():
+        if record["state_iso2"] in tables["state"] and record["state_iso2"] not in consented:
+            yield Finding("obligation_event", key, "state",
+                          f"{record['state_iso2']} has no consent to {OBLIGATIONS_TREATY} (ratification, accession...), "
+                          f"so no Article {record['article']} obligation")
+
+
+RECORD_CHECKS = (check_references, check_treaty_rules, check_obligations)
 
 
 def rules_of(treaty) -> status.TreatyRules:

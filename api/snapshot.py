@@ -24,7 +24,7 @@ from .problems import Problem
 from .seed_files import fold
 
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
-               "date", "effective", "conflict_ended"}
+               "date", "effective", "conflict_ended", "deadline"}
 
 
 class Record:
@@ -52,6 +52,7 @@ class Snapshot:
     states: dict[str, Record]            # by alpha-2, in name order
     actions: list[Record]
     policies: list[Record]
+    obligations: list[Record]            # Article 4 and 5 obligation events
     memo: dict = field(default_factory=dict)  # derived values, computed once per snapshot
 
     def once(self, key, compute):
@@ -107,7 +108,8 @@ def build(version: DatasetVersion) -> Snapshot:
         treaties={r.slug: r for r in _cite(tables["treaty"], sources)},
         states={s.iso2: s for s in states},
         actions=sorted(_cite(tables["treaty_action"], sources), key=order),
-        policies=sorted(_cite(tables["policy_position"], sources), key=order))
+        policies=sorted(_cite(tables["policy_position"], sources), key=order),
+        obligations=sorted(_cite(tables.get("obligation_event", []), sources), key=order))
 
 
 class SnapshotStore:

@@ -5,6 +5,9 @@ Knows nothing of HTTP or the database. It follows the Mine Ban Treaty:
   month of deposit, and never before the treaty itself enters into force.
 - Article 20: a withdrawal takes effect six months after deposit; under Article 20(3) it
   does not take effect while the withdrawing state is engaged in an armed conflict.
+- Articles 4 and 5: a state party destroys its stockpiled mines within 4 years, and clears
+  its mined areas within 10 years, of the treaty entering into force for it; a Meeting of
+  States Parties may extend the Article 5 deadline.
 Other treaties with the same shape (the Convention on Cluster Munitions, for one) only
 need different `TreatyRules`.
 """
@@ -133,3 +136,79 @@ def status_on(timeline: list[Transition], on: date) -> Transition:
             break
         current = transition
     return current
+
+
+# Articles 4 and 5: obligations with a deadline counted from entry into force for the state.
+STOCKPILE_DESTRUCTION, MINE_CLEARANCE = 4, 5
+OBLIGATION_MONTHS = {STOCKPILE_DESTRUCTION: 48, MINE_CLEARANCE: 120}
+
+NO_OBLIGATION = "no_obligation"
+OBLIGATION_REPORTED = "obligation_reported"
+EXTENSION_GRANTED = "extension_granted"
+COMPLETED = "completed"
+DEADLINE_MISSED = "deadline_missed"
+OBLIGATION_KINDS = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_GRANTED, COMPLETED, DEADLINE_MISSED)
+# Events of the same day are read in this order: a report, a missed deadline, an extension
+# that remedies it, then a completion.
+SAME_DAY_ORDER = (NO_OBLIGATION, OBLIGATION_REPORTED, DEADLINE_MISSED, EXTENSION_GRANTED, COMPLETED)
+REOPENING_KINDS = frozenset({OBLIGATION_REPORTED, EXTENSION_GRANTED})
+
+UNKNOWN = "unknown"
+IN_PROGRESS = "in_progress"
+OBLIGATION_STATUSES = (UNKNOWN, NO_OBLIGATION, IN_PROGRESS, COMPLETED, DEADLINE_MISSED)
+
+
+@dataclass(frozen=True)
+class ObligationEvent:
+    """One dated (or undated) fact about a state's Article 4 or 5 obligation.
+    `deadline` is the new deadline an extension_granted event sets."""
+    id: str
+    kind: str
+    date: date | None
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class ObligationState:
+    """An obligation on one date: its status, the deadline in force, when it was completed
+    (None when it is not, or was re-opened), and the event that decided the status."""
+    status: str
+    deadline: date
+    completed: date | None
+    decided_by: str | None
+
+
+def original_deadline(in_force: date, article: int) -> date:
+    """Article 4: four years, Article 5: ten years after entry into force for the state."""
+    return add_months(in_force, OBLIGATION_MONTHS[article])
+
+
+def _events_until(events: list[ObligationEvent], on: date) -> list[ObligationEvent]:
+    """The dated events up to `on`, in date order (undated events decide nothing)."""
+    dated = [e for e in events if e.date is not None and e.date <= on]
+    return sorted(dated, key=lambda e: (e.date, SAME_DAY_ORDER.index(e.kind)))
+
+
+def obligation_on(original: date, events: list[ObligationEvent], on: date) -> ObligationState:
+    """The obligation on `on`, given its original deadline and the state's events for it.
+
+    The latest dated event up to `on` decides the status; an open obligation (reported, or
+    extended) whose deadline has passed is `deadline_missed`."""
+    deadline, completed, last = original, None, None
+    for event in _events_until(events, on):
+        if event.kind == EXTENSION_GRANTED:
+            deadline = event.deadline
+        if event.kind == COMPLETED:
+            completed = event.date
+        elif event.kind in REOPENING_KINDS:
+            completed = None
+        last = event
+    if last is None:
+        return ObligationState(UNKNOWN, deadline, None, None)
+    return ObligationState(_status_after(last.kind, deadline, on), deadline, completed, last.id)
+
+
+def _status_after(kind: str, deadline: date, on: date) -> str:
+    if kind in REOPENING_KINDS:
+        return IN_PROGRESS if deadline >= on else DEADLINE_MISSED
+    return kind  # no_obligation, completed and deadline_missed are statuses of their own

@@ -102,7 +102,8 @@ def _timeline(snapshot: Snapshot, day: date):
 
 def _citations(snapshot: Snapshot, day: date):
     tables = (("treaties", snapshot.treaties.values(), "slug"), ("states", snapshot.states.values(), "iso2"),
-              ("treaty_actions", snapshot.actions, "id"), ("policy_positions", snapshot.policies, "id"))
+              ("treaty_actions", snapshot.actions, "id"), ("policy_positions", snapshot.policies, "id"),
+              ("obligations", snapshot.obligations, "id"))
     for table, records, key in tables:
         for record in records:
             for source in record.sources:
@@ -167,6 +168,16 @@ TABLES = {table.name: table for table in (
         PRECISION, Column("announced_by", "string", "Who announced it."), Column("quote", "string", "Quote."),
         Column("notes", "string", "Notes."), CONFIDENCE, SOURCES),
         ("id",), _records("policies"), {"state": STATE_FK}),
+    Table("obligations", "Facts about Article 4 (stockpile destruction) and 5 (mine clearance) obligations.", (
+        _key("id", "Obligation event id."), Column("state", "string", "State (alpha-2).", lambda r: r.state_iso2, True),
+        need("article", "integer", "4: destroy stockpiles within 4 years of entry into force; 5: clear mined "
+                                   "areas within 10 years (extensible).", enum=tuple(status.OBLIGATION_MONTHS)),
+        need("kind", "string", "What the source says happened.", enum=status.OBLIGATION_KINDS),
+        Column("date", "date", "Date of the event; empty when unknown (see notes)."), PRECISION,
+        Column("deadline", "date", "extension_granted only: the new Article 5 deadline."),
+        Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes."),
+        CONFIDENCE, SOURCES),
+        ("id",), _records("obligations"), {"state": STATE_FK}),
     Table("statuses", "Status of every state under every treaty on `as_of` (default today).", _derived(
         _key("state", "State (alpha-2)."), _key("treaty", "Treaty slug."),
         need("as_of", "date", "The date the status is for."), STATUS,

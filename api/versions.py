@@ -2,8 +2,8 @@
 
 A version is named by its release date and the hash of its content
 (`2026.11.28-1a2b3c4d`). It records what changed since the previous version, record by
-record and field by field, each change typed as a real-world `event` (a new treaty action
-or policy position) or a `correction` of earlier data. Reads are served from snapshots, so
+record and field by field, each change typed as a real-world `event` (a new treaty action,
+policy position or obligation event) or a `correction` of earlier data. Reads are served from snapshots, so
 an old version answers exactly as it did when it was current.
 """
 from __future__ import annotations
@@ -16,11 +16,14 @@ from datetime import date, datetime, timezone
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import DatasetVersion, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
+from .models import DatasetVersion, ObligationEvent, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
 
 MODELS = {"source": Source, "treaty": Treaty, "state": State,
-          "treaty_action": TreatyAction, "policy_position": PolicyPosition}
-EVENT_TABLES = ("treaty_action", "policy_position")
+          "treaty_action": TreatyAction, "policy_position": PolicyPosition, "obligation_event": ObligationEvent}
+EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
+# Tables added after the first release are left out of snapshots while empty, so the same
+# data keeps its content hash (and no new version is published) when only the code changed.
+ADDED_LATER = ("obligation_event",)
 
 
 def jsonable(value):
@@ -44,8 +47,9 @@ def current_tables() -> dict[str, list[dict]]:
         if model is not Source:  # one query for every row's citations, not one per row
             query = query.options(selectinload(model.sources))
         rows = db.session.scalars(query)
-        tables[name] = [{k: jsonable(v) for k, v in row_as_record(row).items() if k != "search_text"}
-                        for row in rows]
+        records = [{k: jsonable(v) for k, v in row_as_record(row).items() if k != "search_text"} for row in rows]
+        if records or name not in ADDED_LATER:
+            tables[name] = records
     return tables
 
 

@@ -18,12 +18,13 @@ from marshmallow import ValidationError, fields
 from .extensions import db
 from .revisions import SCHEMAS, as_seed_record
 from .seed import clean_record
-from .seed_files import TABLES, as_text
+from .seed_files import OBLIGATIONS_TREATY, TABLES, as_text
 from .versions import MODELS, row_as_record
 
 NEW_FILE = {"source": lambda r: "sources/curated.yaml", "treaty": lambda r: "treaties.yaml",
             "state": lambda r: "states.yaml", "treaty_action": lambda r: f"treaty_actions/{r['treaty']}.yaml",
-            "policy_position": lambda r: f"policies/{r['state']}.yaml"}
+            "policy_position": lambda r: f"policies/{r['state']}.yaml",
+            "obligation_event": lambda r: f"obligations/{OBLIGATIONS_TREATY}.yaml"}
 HEADER = "# Written by `flask writeback` from records created through the API.\n"
 
 

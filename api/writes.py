@@ -1,5 +1,5 @@
-"""Curators' writes under /api/v1: create treaty actions, policy positions and sources, and
-correct them. Every route needs a `curator` token; the work is in api.curation.
+"""Curators' writes under /api/v1: create treaty actions, policy positions, obligation events
+and sources, and correct them. Every route needs a `curator` token; the work is in api.curation.
 """
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from .tokens import requires
 from .versions import lock_writes
 
 bp = Blueprint("writes", __name__, url_prefix="/api/v1")
-COLLECTIONS = {"treaty-actions": "treaty_action", "policy-positions": "policy_position", "sources": "source"}
+COLLECTIONS = {"treaty-actions": "treaty_action", "policy-positions": "policy_position",
+               "obligation-events": "obligation_event", "sources": "source"}
 
 
 def _body() -> dict:

@@ -14,7 +14,7 @@ from api.extensions import db
 from api.models import DatasetVersion, State
 from conftest import edit, seed
 
-TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "statuses",
+TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "obligations", "statuses",
           "membership_timeline", "citations"]
 FORMATS = ["csv", "json", "ndjson", "parquet"]
 DAY = "2026-01-15"

@@ -123,3 +123,109 @@ def test_expected_effective_per_kind():
     assert s.expected_effective(s.Act("a", "signature", date(1998, 1, 1)), RULES) is None
     assert s.expected_effective(s.Act("a", "accession", None), RULES) is None
     assert s.expected_effective(s.Act("a", "succession", date(2006, 10, 23), date(2006, 6, 3)), RULES) == date(2006, 6, 3)
+
+
+# Articles 4 and 5: obligations and their deadlines.
+ORIGINAL = date(2009, 3, 1)  # Mozambique's original Article 5 deadline (in force 1999-03-01)
+
+
+def event(kind, day, deadline=None, ident=None):
+    return s.ObligationEvent(ident or f"{kind}-{day}", kind, day, deadline)
+
+
+def statuses_around(events, day, original=ORIGINAL):
+    return [s.obligation_on(original, events, d).status for d in (day - DAY, day, day + DAY)]
+
+
+@pytest.mark.parametrize("in_force, article, deadline", [
+    (date(1999, 3, 1), 4, date(2003, 3, 1)),     # the first states parties' stockpile deadline
+    (date(1999, 3, 1), 5, date(2009, 3, 1)),     # and their clearance deadline
+    (date(2012, 7, 1), 4, date(2016, 7, 1)),     # Finland
+    (date(2012, 7, 1), 5, date(2022, 7, 1)),
+    (date(2011, 7, 9), 5, date(2021, 7, 9)),     # a succession's own date carries through
+])
+def test_the_original_deadline_is_four_or_ten_years_after_entry_into_force(in_force, article, deadline):
+    assert s.original_deadline(in_force, article) == deadline
+
+
+def test_no_event_means_unknown_with_the_original_deadline():
+    assert s.obligation_on(ORIGINAL, [], date(2020, 1, 1)) == s.ObligationState(s.UNKNOWN, ORIGINAL, None, None)
+
+
+def test_undated_events_do_not_drive_the_status():
+    undated = event(s.COMPLETED, None, ident="undated")
+    assert s.obligation_on(ORIGINAL, [undated], date(2020, 1, 1)).status == s.UNKNOWN
+
+
+def test_events_after_as_of_are_not_known_yet():
+    events = [event(s.NO_OBLIGATION, date(1999, 8, 4))]
+    assert statuses_around(events, date(1999, 8, 4)) == [s.UNKNOWN, s.NO_OBLIGATION, s.NO_OBLIGATION]
+
+
+def test_a_reported_obligation_is_in_progress_until_the_deadline_then_missed():
+    events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30))]
+    assert statuses_around(events, date(2001, 3, 30)) == [s.UNKNOWN, s.IN_PROGRESS, s.IN_PROGRESS]
+    assert statuses_around(events, ORIGINAL + DAY) == [s.IN_PROGRESS, s.DEADLINE_MISSED, s.DEADLINE_MISSED]
+    assert s.obligation_on(ORIGINAL, events, ORIGINAL) == \
+        s.ObligationState(s.IN_PROGRESS, ORIGINAL, None, events[0].id)
+
+
+def test_an_extension_moves_the_deadline_from_its_decision_date():
+    extended = date(2014, 3, 1)
+    events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)),
+              event(s.EXTENSION_GRANTED, date(2008, 11, 28), deadline=extended)]
+    assert s.obligation_on(ORIGINAL, events, date(2008, 11, 27)).deadline == ORIGINAL
+    assert s.obligation_on(ORIGINAL, events, date(2008, 11, 28)).deadline == extended
+    assert statuses_around(events, extended + DAY) == [s.IN_PROGRESS, s.DEADLINE_MISSED, s.DEADLINE_MISSED]
+
+
+def test_an_extension_granted_after_the_deadline_reopens_a_missed_obligation():
+    events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)),
+              event(s.EXTENSION_GRANTED, date(2009, 6, 1), deadline=date(2012, 3, 1))]
+    assert statuses_around(events, date(2009, 6, 1)) == [s.DEADLINE_MISSED, s.IN_PROGRESS, s.IN_PROGRESS]
+
+
+def test_the_latest_extension_decided_by_as_of_is_the_deadline():
+    events = [event(s.EXTENSION_GRANTED, date(2008, 11, 28), deadline=date(2014, 3, 1)),
+              event(s.EXTENSION_GRANTED, date(2013, 12, 6), deadline=date(2014, 12, 31))]
+    assert s.obligation_on(ORIGINAL, events, date(2013, 12, 5)).deadline == date(2014, 3, 1)
+    assert s.obligation_on(ORIGINAL, events, date(2013, 12, 6)).deadline == date(2014, 12, 31)
+
+
+def test_completion_is_dated_and_decides_the_status():
+    events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)), event(s.COMPLETED, date(2015, 9, 17))]
+    assert statuses_around(events, date(2015, 9, 17)) == [s.DEADLINE_MISSED, s.COMPLETED, s.COMPLETED]
+    assert s.obligation_on(ORIGINAL, events, date(2020, 1, 1)).completed == date(2015, 9, 17)
+    assert s.obligation_on(ORIGINAL, events, date(2015, 9, 16)).completed is None
+
+
+def test_new_mined_areas_after_completion_reopen_the_obligation_with_a_new_deadline():
+    events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)), event(s.COMPLETED, date(2009, 2, 1)),
+              event(s.OBLIGATION_REPORTED, date(2012, 5, 1)),
+              event(s.EXTENSION_GRANTED, date(2012, 12, 7), deadline=date(2016, 1, 1))]
+    assert s.obligation_on(ORIGINAL, events, date(2012, 4, 30)) == \
+        s.ObligationState(s.COMPLETED, ORIGINAL, date(2009, 2, 1), events[1].id)
+    reopened = s.obligation_on(ORIGINAL, events, date(2012, 5, 1))
+    assert (reopened.status, reopened.completed) == (s.DEADLINE_MISSED, None)  # the original deadline had passed
+    extended = s.obligation_on(ORIGINAL, events, date(2012, 12, 7))
+    assert (extended.status, extended.deadline, extended.completed) == (s.IN_PROGRESS, date(2016, 1, 1), None)
+
+
+def test_a_source_saying_the_deadline_was_missed_decides_even_before_the_deadline():
+    events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)), event(s.DEADLINE_MISSED, date(2003, 3, 1))]
+    assert s.obligation_on(date(2003, 3, 1), events, date(2003, 3, 1)).status == s.DEADLINE_MISSED
+
+
+def test_same_day_events_read_report_then_miss_then_extension_then_completion():
+    day = date(2009, 3, 1)
+    missed_then_extended = [event(s.EXTENSION_GRANTED, day, deadline=date(2014, 3, 1)),
+                            event(s.DEADLINE_MISSED, day)]
+    assert s.obligation_on(ORIGINAL, missed_then_extended, day).status == s.IN_PROGRESS
+    reported_and_completed = [event(s.COMPLETED, day), event(s.OBLIGATION_REPORTED, day)]
+    state = s.obligation_on(ORIGINAL, reported_and_completed, day)
+    assert (state.status, state.completed) == (s.COMPLETED, day)
+
+
+def test_no_obligation_is_its_own_status_whatever_the_deadline():
+    events = [event(s.NO_OBLIGATION, date(1999, 8, 4))]
+    assert s.obligation_on(ORIGINAL, events, date(2030, 1, 1)).status == s.NO_OBLIGATION
