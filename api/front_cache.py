@@ -49,9 +49,12 @@ class FrontCache:
         the front door sends exactly what Flask would."""
         def learn(status, headers, exc_info=None):
             cached = next((v for k, v in headers if k == "X-Cache"), None)
-            if status.startswith("200") and cached and _plain_read(environ):
-                mimetype = next(v for k, v in headers if k == "Content-Type").split(";")[0]
-                known = {name.lower() for name, _ in (entry.headers if entry else ())} | PER_REQUEST
+            # A 304 teaches as well as a 200 (Flask adds the same headers to both), so a fresh
+            # worker that only ever sees revalidations still moves them to the front door.
+            answered = entry or self._lookup(environ)[0]  # a miss is in the cache by now
+            if status[:3] in ("200", "304") and cached and answered and _plain_read(environ):
+                mimetype = answered.mimetype
+                known = {name.lower() for name, _ in answered.headers} | PER_REQUEST
                 self.added_by_app.setdefault(mimetype, [(k, v) for k, v in headers if k.lower() not in known
                                                         and k.lower() not in _CACHED_NAMES])
             return start_response(status, headers, exc_info)

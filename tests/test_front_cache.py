@@ -43,6 +43,16 @@ def test_front_door_shares_the_rate_limit_and_does_not_count_304s(front):
     assert blocked.status_code == 429 and blocked.content_type == "application/problem+json"
 
 
+def test_a_worker_that_only_sees_revalidations_answers_them_from_the_front_door(front, app_factory):
+    etag = front.test_client().get(URL).headers["ETag"]  # another worker served the 200
+    fresh = app_factory(VERSION_CHECK_SECONDS=60).test_client()
+    assert fresh.get(URL, headers={"If-None-Match": etag}).status_code == 304  # Flask, learning
+    fresh.application.wsgi_app.inner = lambda *args: pytest.fail("a revalidation went into Flask")
+    again = fresh.get(URL, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["X-Cache"] == "hit"
+    assert again.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
 def test_front_door_gzip_head_and_request_id(front):
     client = front.test_client()
     plain = client.get(URL)
