@@ -127,9 +127,10 @@ class ObligationEventRecord(Cited):
         extension = data["kind"] == EXTENSION_GRANTED
         if extension and data["article"] != MINE_CLEARANCE:
             raise ValidationError("Only an Article 5 deadline can be extended.", "kind")
-        if extension and data["deadline"] is None:
-            raise ValidationError("An extension_granted needs the new deadline.", "deadline")
+        if extension and data["deadline"] is None and not data.get("notes"):
+            raise ValidationError("An extension_granted needs the new deadline, or a note saying it is unknown.",
+                                  "deadline")
         if not extension and data["deadline"] is not None:
             raise ValidationError("Only an extension_granted sets a deadline.", "deadline")
-        if extension and data["date"] is not None and data["deadline"] <= data["date"]:
+        if extension and None not in (data["date"], data["deadline"]) and data["deadline"] <= data["date"]:
             raise ValidationError("The new deadline must be after the decision date.", "deadline")

@@ -151,11 +151,14 @@ OBLIGATION_KINDS = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_GRANTED, COMPL
 # Events of the same day are read in this order: a report, a missed deadline, an extension
 # that remedies it, then a completion.
 SAME_DAY_ORDER = (NO_OBLIGATION, OBLIGATION_REPORTED, DEADLINE_MISSED, EXTENSION_GRANTED, COMPLETED)
-REOPENING_KINDS = frozenset({OBLIGATION_REPORTED, EXTENSION_GRANTED})
+OPEN_KINDS = frozenset({OBLIGATION_REPORTED, EXTENSION_GRANTED})
 
 UNKNOWN = "unknown"
 IN_PROGRESS = "in_progress"
-OBLIGATION_STATUSES = (UNKNOWN, NO_OBLIGATION, IN_PROGRESS, COMPLETED, DEADLINE_MISSED)
+# The deadline in force has passed and the data records neither completion nor an extension.
+# Not a finding of non-compliance: that is `deadline_missed`, which only a source can state.
+DEADLINE_PASSED = "deadline_passed"
+OBLIGATION_STATUSES = (UNKNOWN, NO_OBLIGATION, IN_PROGRESS, COMPLETED, DEADLINE_PASSED, DEADLINE_MISSED)
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ class ObligationState:
     """An obligation on one date: its status, the deadline in force, when it was completed
     (None when it is not, or was re-opened), and the event that decided the status."""
     status: str
-    deadline: date
+    deadline: date | None
     completed: date | None
     decided_by: str | None
 
@@ -192,23 +195,26 @@ def _events_until(events: list[ObligationEvent], on: date) -> list[ObligationEve
 def obligation_on(original: date, events: list[ObligationEvent], on: date) -> ObligationState:
     """The obligation on `on`, given its original deadline and the state's events for it.
 
-    The latest dated event up to `on` decides the status; an open obligation (reported, or
-    extended) whose deadline has passed is `deadline_missed`."""
-    deadline, completed, last = original, None, None
+    The latest dated event up to `on` decides the status. A report dated after a completion
+    changes nothing (states report stockpiles they have already destroyed); an extension
+    re-opens a completed obligation (new mined areas found later get a new deadline)."""
+    deadline, completed, deciding = original, None, None
     for event in _events_until(events, on):
+        if event.kind == OBLIGATION_REPORTED and completed is not None:
+            continue
         if event.kind == EXTENSION_GRANTED:
-            deadline = event.deadline
-        if event.kind == COMPLETED:
+            deadline, completed = event.deadline, None
+        elif event.kind == COMPLETED:
             completed = event.date
-        elif event.kind in REOPENING_KINDS:
-            completed = None
-        last = event
-    if last is None:
+        deciding = event
+    if deciding is None:
         return ObligationState(UNKNOWN, deadline, None, None)
-    return ObligationState(_status_after(last.kind, deadline, on), deadline, completed, last.id)
+    return ObligationState(_status_after(deciding.kind, deadline, on), deadline, completed, deciding.id)
 
 
-def _status_after(kind: str, deadline: date, on: date) -> str:
-    if kind in REOPENING_KINDS:
-        return IN_PROGRESS if deadline >= on else DEADLINE_MISSED
+def _status_after(kind: str, deadline: date | None, on: date) -> str:
+    if kind in OPEN_KINDS:
+        if deadline is None:  # an extension whose new deadline no source gives
+            return UNKNOWN
+        return IN_PROGRESS if deadline >= on else DEADLINE_PASSED
     return kind  # no_obligation, completed and deadline_missed are statuses of their own

@@ -89,3 +89,22 @@ def test_spot_checks_through_the_api(client, code, as_of, expected, since):
 def test_spot_checks_cover_every_status_that_occurs_in_the_data():
     occurring = set(status.STATUSES) - {status.WITHDRAWAL_SUSPENDED}  # no state's withdrawal is held today
     assert {check[2] for check in SPOT_CHECKS} == occurring
+
+
+OBLIGATION_SPOT_CHECKS = [  # (code, key, as_of, status, completed): from the obligation sources cited in seed_data
+    ("CH", "stockpile_destruction", "2026-11-28", "completed", "1999-03-15"),  # a later report re-opens nothing
+    ("UA", "stockpile_destruction", "2026-11-28", "deadline_missed", None),
+    ("GR", "stockpile_destruction", "2026-11-28", "deadline_missed", None),
+    ("MZ", "stockpile_destruction", "2026-11-28", "completed", "2003-02-28"),
+    ("MZ", "mine_clearance", "2015-12-01", "completed", "2015-12-01"),
+    ("AF", "mine_clearance", "2024-01-01", "in_progress", None),  # extended to 2025-03-01 in 2022
+    ("CH", "mine_clearance", "2026-11-28", "unknown", None),  # "no mined areas", on no date a source gives
+]
+
+
+@pytest.mark.parametrize("code, key, as_of, expected, completed", OBLIGATION_SPOT_CHECKS)
+def test_obligation_spot_checks_through_the_api(client, code, key, as_of, expected, completed):
+    body = client.get(f"/api/v1/countries/{code}/obligations?as_of={as_of}").get_json()
+    obligation = body["obligations"][key]
+    assert (obligation["status"], obligation["completed"]) == (expected, completed)
+    assert all(event["sources"] and event["confidence"] for event in obligation["events"])

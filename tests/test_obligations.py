@@ -81,7 +81,7 @@ def test_an_edit_is_a_typed_correction_and_a_prune_removes(empty_app, seed_dir):
     ({"article": "5"}, "field 'article': Not a valid integer."),
     ({"kind": "cleared"}, "field 'kind': Must be one of"),
     ({"article": 4}, "field 'kind': Only an Article 5 deadline can be extended."),
-    ({"deadline": None}, "field 'deadline': An extension_granted needs the new deadline."),
+    ({"deadline": None, "notes": None}, "field 'deadline': An extension_granted needs the new deadline, or a note"),
     ({"deadline": "2010-01-01"}, "field 'deadline': The new deadline must be after the decision date."),
     ({"kind": "completed"}, "field 'deadline': Only an extension_granted sets a deadline."),
     ({"date": None}, "field 'notes': An unknown date needs a note"),
@@ -110,9 +110,9 @@ def test_ids_are_unique_across_files_and_unused_sources_are_refused(empty_app, s
     ("1999-07-31", "unknown", "2009-03-01", None, None),
     ("1999-08-01", "in_progress", "2009-03-01", None, "apmbc-ca-art5-reported"),
     ("2005-01-01", "completed", "2009-03-01", "2005-01-01", "apmbc-ca-art5-completed"),
-    ("2010-06-01", "deadline_missed", "2009-03-01", None, "apmbc-ca-art5-reported-2"),  # re-opened late
-    ("2010-12-03", "in_progress", "2014-01-01", None, "apmbc-ca-art5-extension"),
-    ("2014-01-02", "deadline_missed", "2014-01-01", None, "apmbc-ca-art5-extension"),
+    ("2010-06-01", "completed", "2009-03-01", "2005-01-01", "apmbc-ca-art5-completed"),  # a report re-opens nothing
+    ("2010-12-03", "in_progress", "2014-01-01", None, "apmbc-ca-art5-extension"),  # an extension does
+    ("2014-01-02", "deadline_passed", "2014-01-01", None, "apmbc-ca-art5-extension"),  # no source says missed
 ])
 def test_mine_clearance_on_a_date(client, as_of, status, deadline, completed, decided_by):
     clearance = obligations(client, "CA", as_of)["mine_clearance"]
@@ -144,14 +144,14 @@ def test_the_country_shows_todays_obligations_and_a_pinned_version_answers_as_it
     seed(empty_app, seed_dir)
     client = empty_app.test_client()
     before = client.get("/api/v1/countries/CA").json
-    assert before["obligations"]["mine_clearance"]["status"] == "deadline_missed"
+    assert before["obligations"]["mine_clearance"]["status"] == "completed"  # the later report re-opens nothing
     assert client.get("/api/v1/countries/US").json["obligations"] is None
     write_obligations(seed_dir, CANADA)
     seed(empty_app, seed_dir)
     after = client.get("/api/v1/countries/CA").json["obligations"]["mine_clearance"]
     assert after["decided_by"] == "apmbc-ca-art5-extension"
     pinned = client.get(f"/api/v1/countries/CA/obligations?dataset_version={before['dataset_version']}").json
-    assert pinned["obligations"]["mine_clearance"]["decided_by"] == "apmbc-ca-art5-reported-2"
+    assert pinned["obligations"]["mine_clearance"]["decided_by"] == "apmbc-ca-art5-completed"
 
 
 def test_bad_input_is_a_problem(client):

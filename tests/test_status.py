@@ -162,10 +162,11 @@ def test_events_after_as_of_are_not_known_yet():
     assert statuses_around(events, date(1999, 8, 4)) == [s.UNKNOWN, s.NO_OBLIGATION, s.NO_OBLIGATION]
 
 
-def test_a_reported_obligation_is_in_progress_until_the_deadline_then_missed():
+def test_a_reported_obligation_is_in_progress_until_the_deadline_then_passed_not_missed():
     events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30))]
     assert statuses_around(events, date(2001, 3, 30)) == [s.UNKNOWN, s.IN_PROGRESS, s.IN_PROGRESS]
-    assert statuses_around(events, ORIGINAL + DAY) == [s.IN_PROGRESS, s.DEADLINE_MISSED, s.DEADLINE_MISSED]
+    # without a source saying so, a passed deadline is a gap in the data, not a missed deadline
+    assert statuses_around(events, ORIGINAL + DAY) == [s.IN_PROGRESS, s.DEADLINE_PASSED, s.DEADLINE_PASSED]
     assert s.obligation_on(ORIGINAL, events, ORIGINAL) == \
         s.ObligationState(s.IN_PROGRESS, ORIGINAL, None, events[0].id)
 
@@ -176,13 +177,23 @@ def test_an_extension_moves_the_deadline_from_its_decision_date():
               event(s.EXTENSION_GRANTED, date(2008, 11, 28), deadline=extended)]
     assert s.obligation_on(ORIGINAL, events, date(2008, 11, 27)).deadline == ORIGINAL
     assert s.obligation_on(ORIGINAL, events, date(2008, 11, 28)).deadline == extended
-    assert statuses_around(events, extended + DAY) == [s.IN_PROGRESS, s.DEADLINE_MISSED, s.DEADLINE_MISSED]
+    assert statuses_around(events, extended + DAY) == [s.IN_PROGRESS, s.DEADLINE_PASSED, s.DEADLINE_PASSED]
 
 
 def test_an_extension_granted_after_the_deadline_reopens_a_missed_obligation():
     events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)),
               event(s.EXTENSION_GRANTED, date(2009, 6, 1), deadline=date(2012, 3, 1))]
-    assert statuses_around(events, date(2009, 6, 1)) == [s.DEADLINE_MISSED, s.IN_PROGRESS, s.IN_PROGRESS]
+    assert statuses_around(events, date(2009, 6, 1)) == [s.DEADLINE_PASSED, s.IN_PROGRESS, s.IN_PROGRESS]
+
+
+def test_an_extension_whose_new_deadline_is_unknown_leaves_the_status_unknown_until_the_next_event():
+    events = [event(s.OBLIGATION_REPORTED, date(1999, 8, 1)),
+              event(s.EXTENSION_GRANTED, date(2008, 11, 28), deadline=None),
+              event(s.COMPLETED, date(2015, 9, 17))]
+    assert s.obligation_on(ORIGINAL, events, date(2008, 11, 27)).status == s.IN_PROGRESS
+    extended = s.obligation_on(ORIGINAL, events, date(2010, 1, 1))
+    assert (extended.status, extended.deadline) == (s.UNKNOWN, None)
+    assert s.obligation_on(ORIGINAL, events, date(2015, 9, 17)).status == s.COMPLETED
 
 
 def test_the_latest_extension_decided_by_as_of_is_the_deadline():
@@ -194,9 +205,16 @@ def test_the_latest_extension_decided_by_as_of_is_the_deadline():
 
 def test_completion_is_dated_and_decides_the_status():
     events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)), event(s.COMPLETED, date(2015, 9, 17))]
-    assert statuses_around(events, date(2015, 9, 17)) == [s.DEADLINE_MISSED, s.COMPLETED, s.COMPLETED]
+    assert statuses_around(events, date(2015, 9, 17)) == [s.DEADLINE_PASSED, s.COMPLETED, s.COMPLETED]
     assert s.obligation_on(ORIGINAL, events, date(2020, 1, 1)).completed == date(2015, 9, 17)
     assert s.obligation_on(ORIGINAL, events, date(2015, 9, 16)).completed is None
+
+
+def test_a_report_after_completion_reopens_nothing():
+    """Switzerland destroyed its stockpile by 15 March 1999 and reported it in August 1999."""
+    events = [event(s.COMPLETED, date(1999, 3, 15)), event(s.OBLIGATION_REPORTED, date(1999, 8, 4))]
+    assert s.obligation_on(date(2003, 3, 1), events, date(2026, 11, 28)) == \
+        s.ObligationState(s.COMPLETED, date(2003, 3, 1), date(1999, 3, 15), events[0].id)
 
 
 def test_new_mined_areas_after_completion_reopen_the_obligation_with_a_new_deadline():
@@ -205,8 +223,8 @@ def test_new_mined_areas_after_completion_reopen_the_obligation_with_a_new_deadl
               event(s.EXTENSION_GRANTED, date(2012, 12, 7), deadline=date(2016, 1, 1))]
     assert s.obligation_on(ORIGINAL, events, date(2012, 4, 30)) == \
         s.ObligationState(s.COMPLETED, ORIGINAL, date(2009, 2, 1), events[1].id)
-    reopened = s.obligation_on(ORIGINAL, events, date(2012, 5, 1))
-    assert (reopened.status, reopened.completed) == (s.DEADLINE_MISSED, None)  # the original deadline had passed
+    still = s.obligation_on(ORIGINAL, events, date(2012, 5, 1))  # a report alone re-opens nothing
+    assert (still.status, still.completed) == (s.COMPLETED, date(2009, 2, 1))
     extended = s.obligation_on(ORIGINAL, events, date(2012, 12, 7))
     assert (extended.status, extended.deadline, extended.completed) == (s.IN_PROGRESS, date(2016, 1, 1), None)
 
