@@ -95,7 +95,8 @@ def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
     return records
 
 
-def build(version: DatasetVersion) -> Snapshot:
+def build(version) -> Snapshot:
+    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot)."""
     tables = _parse(version)
     sources = {r.id: r for r in tables["source"]}
     states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
@@ -133,7 +134,10 @@ class SnapshotStore:
             if version in self.snapshots:
                 self.snapshots.move_to_end(version)
                 return self.snapshots[version]
-        row = db.session.get(DatasetVersion, version)
+        # Only the columns a snapshot is built from: a version's `changes` can be as large as
+        # the data itself (the first version lists every record) and is not needed here.
+        row = db.session.execute(db.select(DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.snapshot)
+                                 .where(DatasetVersion.version == version)).one_or_none()
         if row is None:
             return None
         snapshot = build(row)

@@ -5,13 +5,12 @@
 
 `statements` counts with a SQLAlchemy `before_cursor_execute` listener, for a first
 request and for the same request again (a response cache shows as fewer statements on
-the second). `rss` reads ru_maxrss after streaming the whole response, and the baseline
+the second). `rss` reads the peak resident memory (VmHWM) after streaming the whole response, and the baseline
 after the app is warmed up by one request to /healthz, both in MB.
 """
 from __future__ import annotations
 
 import json
-import resource
 import sys
 from pathlib import Path
 
@@ -38,13 +37,21 @@ def statements(app, urls: list[str]) -> dict:
     return result
 
 
+def high_water_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
+    from the parent through fork and exec, so a large bench/run.py would inflate it."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 def peak_rss(app, url: str) -> dict:
     client = app.test_client()
     client.get("/healthz")
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = high_water_mb()
     response = client.get(url, buffered=False)
     size = sum(len(chunk) for chunk in response.response)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    after = high_water_mb()
     return {"status": response.status_code, "bytes": size, "baseline_mb": round(before, 1),
             "peak_mb": round(after, 1)}
 
