@@ -8,6 +8,7 @@ machine is picked up by every worker within that delay.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import threading
 import zlib
@@ -183,3 +184,6 @@ def warm_before_fork(app) -> None:
             db.session.remove()
             for engine in db.engines.values():
                 engine.dispose()
+    # Keep the garbage collector off the inherited snapshot: its scans would touch, and so copy,
+    # every shared page in each worker (https://docs.python.org/3/library/gc.html#gc.freeze).
+    gc.freeze()
