@@ -1,9 +1,8 @@
-"""gunicorn settings for a 2-core machine (see bench/ for the measurements).
+"""gunicorn settings for a 2-core machine (measurements in bench/RESULTS.md).
 
-Sync workers, one per core. On this 2-core machine type the team measured gthread as no
-faster, with a 2-3x worse p99 under keep-alive load. `make bench ARGS=--workers-check` on a
-busy machine later found gthread slightly faster (bench/RESULTS.md). Re-measure on a quiet
-machine before switching.
+Sync workers, one per core. On a quiet 2-core machine `sync -w 2` served 1.7-2.4x the requests
+of `gthread -w 2 --threads 4`, for the service and for a bare Flask app alike
+(`bench/run.py --workers-check`); an earlier run that favoured gthread was on a loaded machine.
 """
 import multiprocessing
 import os
