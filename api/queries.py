@@ -141,16 +141,21 @@ def _parties_timeline(treaty: Record) -> list[dict]:
     return points
 
 
-def policy_positions(state: Record) -> list[Record]:
+def _of_state(table: str, state: Record) -> list[Record]:
+    """The state's records of one snapshot table ("policies", "obligations"), grouped once per version."""
     snapshot = current()
 
     def by_state():
         grouped = defaultdict(list)
-        for position in snapshot.policies:
-            grouped[position.state_iso2].append(position)
+        for record in getattr(snapshot, table):
+            grouped[record.state_iso2].append(record)
         return grouped
 
-    return snapshot.once("policies_by_state", by_state).get(state.iso2, [])
+    return snapshot.once(f"{table}_by_state", by_state).get(state.iso2, [])
+
+
+def policy_positions(state: Record) -> list[Record]:
+    return _of_state("policies", state)
 
 
 @dataclass
@@ -184,15 +189,7 @@ def positions_on(positions: list[Record], day: date, dimension: str | None = Non
 
 def obligation_events(state: Record) -> list[Record]:
     """The state's Article 4 and 5 obligation events, in date order (undated last)."""
-    snapshot = current()
-
-    def by_state():
-        grouped = defaultdict(list)
-        for event in snapshot.obligations:
-            grouped[event.state_iso2].append(event)
-        return grouped
-
-    return snapshot.once("obligations_by_state", by_state).get(state.iso2, [])
+    return _of_state("obligations", state)
 
 
 @dataclass

@@ -126,7 +126,7 @@ class ObligationOut(Schema):
     """One article's obligation on a date: deadlines, status, completion and the events known."""
     article = fields.Integer()
     original_deadline = fields.Date()
-    deadline = fields.Date()
+    deadline = fields.Date(allow_none=True)
     status = fields.String()
     completed = fields.Date(allow_none=True)
     decided_by = fields.String(allow_none=True)
