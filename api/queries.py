@@ -208,6 +208,13 @@ def entry_into_force(state: Record) -> date | None:
     return next((t.start for t in timeline if t.status == status.STATE_PARTY), None)
 
 
+def withdrawal_effective(state: Record, day: date) -> date | None:
+    """When `state`'s withdrawal from the treaty with Articles 4 and 5 took effect, if it had by `day`."""
+    treaty = current().treaties[OBLIGATIONS_TREATY]
+    on_day = memberships(treaty, state)[state.iso2].on(day)
+    return on_day.start if on_day.status == status.WITHDRAWN else None
+
+
 def obligations_on(state: Record, in_force: date, day: date) -> list[Obligation]:
     """Article 4's and Article 5's obligation on `day`, for a state bound since `in_force`."""
     result = []

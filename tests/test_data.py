@@ -108,3 +108,13 @@ def test_obligation_spot_checks_through_the_api(client, code, key, as_of, expect
     obligation = body["obligations"][key]
     assert (obligation["status"], obligation["completed"]) == (expected, completed)
     assert all(event["sources"] and event["confidence"] for event in obligation["events"])
+
+
+def test_a_withdrawn_states_obligations_are_given_as_of_the_last_day_they_bound_it(client):
+    body = client.get("/api/v1/countries/FI/obligations?as_of=2026-11-28").get_json()["obligations"]
+    assert body["withdrawal_effective"] == "2026-01-10"
+    before = client.get("/api/v1/countries/FI/obligations?as_of=2026-01-09").get_json()["obligations"]
+    assert {**body, "withdrawal_effective": None} == before
+    assert body["stockpile_destruction"]["completed"] == "2015-08-15"
+    bound = client.get("/api/v1/countries/FI/obligations?as_of=2025-12-31").get_json()["obligations"]
+    assert bound["withdrawal_effective"] is None
