@@ -1,7 +1,7 @@
 """/api/v1/countries: states, their status on a date, policies, obligations and history."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint
 
@@ -42,15 +42,14 @@ def status_body(membership: queries.Membership, treaty, day: date) -> dict:
 
 
 def obligations_body(state, day: date) -> dict | None:
-    """Article 4 and 5 obligations on `day`; None for a state the treaty never entered into force for.
-    After a withdrawal took effect they are given as they stood on the last day they bound the state."""
-    in_force = queries.entry_into_force(state)
-    if in_force is None:
+    """Article 4 and 5 obligations on `day`; None for a state the treaty never entered into force for."""
+    found = queries.obligations(state, day)
+    if found is None:
         return None
-    withdrawn = queries.withdrawal_effective(state, day)
-    by_article = queries.obligations_on(state, in_force, withdrawn - timedelta(days=1) if withdrawn else day)
-    return {"entry_into_force": in_force.isoformat(), "withdrawal_effective": withdrawn and withdrawn.isoformat(),
-            **{OBLIGATION_NAMES[o.article]: obligation_out.dump(o) for o in by_article}}
+    withdrawn = found.withdrawal_effective
+    return {"entry_into_force": found.entry_into_force.isoformat(),
+            "withdrawal_effective": withdrawn and withdrawn.isoformat(),
+            **{OBLIGATION_NAMES[o.article]: obligation_out.dump(o) for o in found.by_article}}
 
 
 def list_item(membership: queries.Membership, day: date) -> dict:

@@ -86,11 +86,10 @@ def country(code: str):
     version = current().version
     permalink = url_for("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version,
                         _external=True)
-    in_force = queries.entry_into_force(state)
     return render_template("country.html", state=state, day=day, today=today, statuses=statuses,
                            events=page_data.events(state, treaties),
                            positions=queries.positions_on(queries.policy_positions(state), day),
-                           obligations=queries.obligations_on(state, in_force, day) if in_force else [],
+                           obligations=queries.obligations(state, day),
                            cite=page_data.citation(state, day, permalink, today, version))
 
 

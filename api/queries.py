@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from . import status
 from .problems import not_found
@@ -208,14 +208,32 @@ def entry_into_force(state: Record) -> date | None:
     return next((t.start for t in timeline if t.status == status.STATE_PARTY), None)
 
 
-def withdrawal_effective(state: Record, day: date) -> date | None:
-    """When `state`'s withdrawal from the treaty with Articles 4 and 5 took effect, if it had by `day`."""
+@dataclass
+class Obligations:
+    """A state's Article 4 and 5 obligations on a date; after a withdrawal took effect, as they
+    stood on the last day they bound the state."""
+    entry_into_force: date
+    withdrawal_effective: date | None
+    by_article: list[Obligation]
+
+
+def obligations(state: Record, day: date) -> Obligations | None:
+    """None for a state the treaty with Articles 4 and 5 never entered into force for."""
+    in_force = entry_into_force(state)
+    if in_force is None:
+        return None
+    withdrawn = _withdrawal_effective(state, day)
+    return Obligations(in_force, withdrawn, _obligations_on(state, in_force, withdrawn - timedelta(days=1)
+                                                            if withdrawn else day))
+
+
+def _withdrawal_effective(state: Record, day: date) -> date | None:
     treaty = current().treaties[OBLIGATIONS_TREATY]
     on_day = memberships(treaty, state)[state.iso2].on(day)
     return on_day.start if on_day.status == status.WITHDRAWN else None
 
 
-def obligations_on(state: Record, in_force: date, day: date) -> list[Obligation]:
+def _obligations_on(state: Record, in_force: date, day: date) -> list[Obligation]:
     """Article 4's and Article 5's obligation on `day`, for a state bound since `in_force`."""
     result = []
     for article in status.OBLIGATION_MONTHS:

@@ -88,3 +88,10 @@ def test_bad_input_is_a_friendly_html_error(pages, url, status):
 def test_the_api_still_answers_problems(pages):
     response = pages.get("/api/v1/countries/ZZ")
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+def test_a_withdrawn_states_obligations_say_when_they_stopped_binding(pages):
+    after = pages.get("/countries/FI?as_of=2026-11-28").get_data(as_text=True)
+    assert "The withdrawal took effect on 10 January 2026" in after
+    assert "completed</strong> on 15 August 2015" in after
+    assert "The withdrawal took effect" not in pages.get("/countries/FI?as_of=2025-06-01").get_data(as_text=True)
