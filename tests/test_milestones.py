@@ -60,10 +60,10 @@ MILESTONES = [
         "Ottawa Convention Entry into Force",
         "1999-02",  # "Issue No. 34, February 1999"
         "As of 1 March, 134 States had signed, and 65 States had signed and ratified, the Convention.",
-        xfail="API counts 67: Slovakia and Uganda (deposits 1999-02-25 in the data, single_source, "
-              "from a UNTC scrape) are not in the source's 65, which equals ICBL's 24 February "
-              "count (milestone 1999-02-19); the February issue most likely went to press before "
-              "those deposits. Check SK/UG deposit dates against UNTC before changing anything"),
+        xfail="API counts 67: Slovakia and Uganda (deposits 1999-02-25 in the data) are not in the "
+              "source's 65, which equals ICBL's 24 February count (milestone 1999-02-19); the "
+              "February issue most likely went to press before those deposits. Both dates are "
+              "confirmed by a second source (Uganda's by the ISU, Slovakia's by Landmine Monitor)"),
     Milestone(
         date(1999, 5, 3), 78, "consented",
         "https://press.un.org/en/1999/19990503.dc2642.html",
