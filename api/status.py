@@ -196,14 +196,17 @@ def obligation_on(original: date, events: list[ObligationEvent], on: date) -> Ob
     """The obligation on `on`, given its original deadline and the state's events for it.
 
     The latest dated event up to `on` decides the status. A report dated after a completion
-    changes nothing (states report stockpiles they have already destroyed); an extension
-    re-opens a completed obligation (new mined areas found later get a new deadline)."""
+    changes nothing (states report stockpiles they have already destroyed); an extension, or a
+    source saying the deadline was missed, re-opens a completed obligation (new mined areas or
+    stocks found later)."""
     deadline, completed, deciding = original, None, None
     for event in _events_until(events, on):
         if event.kind == OBLIGATION_REPORTED and completed is not None:
             continue
         if event.kind == EXTENSION_GRANTED:
             deadline, completed = event.deadline, None
+        elif event.kind == DEADLINE_MISSED:  # stocks found after a completion, say
+            completed = None
         elif event.kind == COMPLETED:
             completed = event.date
         deciding = event

@@ -98,7 +98,10 @@ OBLIGATION_SPOT_CHECKS = [  # (code, key, as_of, status, completed): from the ob
     ("MZ", "stockpile_destruction", "2026-11-28", "completed", "2003-02-28"),
     ("MZ", "mine_clearance", "2015-12-01", "completed", "2015-12-01"),
     ("AF", "mine_clearance", "2024-01-01", "in_progress", None),  # extended to 2025-03-01 in 2022
-    ("CH", "mine_clearance", "2026-11-28", "unknown", None),  # "no mined areas", on no date a source gives
+    ("CH", "mine_clearance", "1999-08-03", "unknown", None),  # declared "no mined areas" on 4 August 1999
+    ("CH", "mine_clearance", "2026-11-28", "no_obligation", None),
+    ("AF", "stockpile_destruction", "2007-06-01", "deadline_missed", None),  # then completed in October 2007
+    ("AF", "stockpile_destruction", "2026-11-28", "completed", "2007-10-01"),
 ]
 
 

@@ -229,6 +229,17 @@ def test_new_mined_areas_after_completion_reopen_the_obligation_with_a_new_deadl
     assert (extended.status, extended.deadline, extended.completed) == (s.IN_PROGRESS, date(2016, 1, 1), None)
 
 
+def test_a_missed_deadline_after_a_completion_reopens_it_until_the_next_completion():
+    """Afghanistan completed in 2006, missed its 1 March 2007 deadline on stocks found later,
+    and completed again in October 2007."""
+    events = [event(s.COMPLETED, date(2006, 1, 1)), event(s.DEADLINE_MISSED, date(2007, 3, 1)),
+              event(s.COMPLETED, date(2007, 10, 1))]
+    missed = s.obligation_on(date(2007, 3, 1), events, date(2007, 6, 1))
+    assert (missed.status, missed.completed) == (s.DEADLINE_MISSED, None)
+    done = s.obligation_on(date(2007, 3, 1), events, date(2007, 10, 1))
+    assert (done.status, done.completed) == (s.COMPLETED, date(2007, 10, 1))
+
+
 def test_a_source_saying_the_deadline_was_missed_decides_even_before_the_deadline():
     events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)), event(s.DEADLINE_MISSED, date(2003, 3, 1))]
     assert s.obligation_on(date(2003, 3, 1), events, date(2003, 3, 1)).status == s.DEADLINE_MISSED
