@@ -34,10 +34,11 @@ class FrontCache:
         entry, version = self._lookup(environ)
         if entry is None or entry.mimetype not in self.added_by_app:
             return self.inner(environ, self._learning(environ, entry, start_response))
-        limited = self._limit(environ, entry)
+        not_modified = _not_modified(environ, entry)
+        limited = self._limit(environ, counted=not not_modified)  # a 304 revalidation is not counted
         if limited is None:
             return self.inner(environ, start_response)  # over the limit: Flask answers the 429
-        status, headers, body = self._answer(environ, entry, limited)
+        status, headers, body = self._answer(environ, entry, limited, not_modified)
         request_id = traffic.request_id_of(environ)
         headers.append(("X-Request-ID", request_id))
         start_response(status, headers)
@@ -51,12 +52,10 @@ class FrontCache:
             cached = next((v for k, v in headers if k == "X-Cache"), None)
             # A 304 teaches as well as a 200 (Flask adds the same headers to both), so a fresh
             # worker that only ever sees revalidations still moves them to the front door.
-            answered = entry or self._lookup(environ)[0]  # a miss is in the cache by now
-            if status[:3] in ("200", "304") and cached and answered and _plain_read(environ):
-                mimetype = answered.mimetype
-                known = {name.lower() for name, _ in answered.headers} | PER_REQUEST
-                self.added_by_app.setdefault(mimetype, [(k, v) for k, v in headers if k.lower() not in known
-                                                        and k.lower() not in _CACHED_NAMES])
+            answered = status[:3] in ("200", "304") and cached and (entry or self._lookup(environ)[0])
+            if answered and answered.mimetype not in self.added_by_app:  # a miss is in the cache by now
+                known = {name.lower() for name, _ in answered.headers} | PER_REQUEST | _CACHED_NAMES
+                self.added_by_app[answered.mimetype] = [(k, v) for k, v in headers if k.lower() not in known]
             return start_response(status, headers, exc_info)
         return learn
 
@@ -72,7 +71,7 @@ class FrontCache:
         key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
         return self.app.extensions["response_cache"].get(key), version
 
-    def _limit(self, environ, entry):
+    def _limit(self, environ, counted: bool):
         """Rate-limit headers for this request, or None when the limit is reached."""
         extension = self.app.extensions["rate_limiter"]
         if not extension.enabled:
@@ -81,19 +80,19 @@ class FrontCache:
         item = _parsed(limit)
         if not extension.limiter.test(item, key, "global"):
             return None
-        if not _not_modified(environ, entry):  # a 304 revalidation is not counted
+        if counted:
             extension.limiter.hit(item, key, "global")
         stats = extension.limiter.get_window_stats(item, key, "global")
         return [("RateLimit-Limit", str(item.amount)), ("RateLimit-Remaining", str(stats.remaining)),
                 ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
 
-    def _answer(self, environ, entry, limit_headers):
+    def _answer(self, environ, entry, limit_headers, not_modified: bool):
         headers = [*entry.headers, ("X-Cache", "hit"), *limit_headers, *self.added_by_app[entry.mimetype]]
         body = entry.body
         if entry.gzipped and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body = entry.gzipped
             headers.append(("Content-Encoding", "gzip"))
-        if _not_modified(environ, entry):  # no body, and no Content-Length (see bench/RESULTS.md)
+        if not_modified:  # no body, and no Content-Length
             return "304 NOT MODIFIED", [h for h in headers if h[0] not in ("Content-Type", "Content-Encoding")], b""
         headers.append(("Content-Length", str(len(body))))
         return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body

@@ -201,13 +201,6 @@ class Obligation:
     events: list[Record]
 
 
-def entry_into_force(state: Record) -> date | None:
-    """When the treaty with Articles 4 and 5 first entered into force for `state` (None: never)."""
-    treaty = current().treaties[OBLIGATIONS_TREATY]
-    timeline = memberships(treaty, state)[state.iso2].timeline
-    return next((t.start for t in timeline if t.status == status.STATE_PARTY), None)
-
-
 @dataclass
 class Obligations:
     """A state's Article 4 and 5 obligations on a date; after a withdrawal took effect, as they
@@ -219,18 +212,14 @@ class Obligations:
 
 def obligations(state: Record, day: date) -> Obligations | None:
     """None for a state the treaty with Articles 4 and 5 never entered into force for."""
-    in_force = entry_into_force(state)
+    membership = memberships(current().treaties[OBLIGATIONS_TREATY], state)[state.iso2]
+    in_force = next((t.start for t in membership.timeline if t.status == status.STATE_PARTY), None)
     if in_force is None:
         return None
-    withdrawn = _withdrawal_effective(state, day)
+    on_day = membership.on(day)
+    withdrawn = on_day.start if on_day.status == status.WITHDRAWN else None
     return Obligations(in_force, withdrawn, _obligations_on(state, in_force, withdrawn - timedelta(days=1)
                                                             if withdrawn else day))
-
-
-def _withdrawal_effective(state: Record, day: date) -> date | None:
-    treaty = current().treaties[OBLIGATIONS_TREATY]
-    on_day = memberships(treaty, state)[state.iso2].on(day)
-    return on_day.start if on_day.status == status.WITHDRAWN else None
 
 
 def _obligations_on(state: Record, in_force: date, day: date) -> list[Obligation]:

@@ -65,7 +65,7 @@ def apply_seed(data: SeedData, prune: bool = False, force: bool = False) -> dict
         raise SeedError(conflicts)
     apply_table(Source, diffs["source"], {})
     sources = {s.id: s for s in db.session.scalars(db.select(Source))}
-    for table in ("treaty", "state", "treaty_action", "policy_position", "obligation_event"):
+    for table in [name for name in MODELS if name != "source"]:  # in dependency order
         apply_table(MODELS[table], diffs[table], sources)
     if prune:
         for table in reversed(list(MODELS)):

@@ -63,7 +63,7 @@ class Snapshot:
         return self.memo[key]
 
 
-def _parse(version: DatasetVersion) -> dict[str, list[Record]]:
+def _parse(version) -> dict[str, list[Record]]:
     """The version's tables, each JSON object read straight into a Record (no dict per record),
     with equal dates and short strings (codes, kinds, marks) shared between records."""
     days: dict[str, date] = {}

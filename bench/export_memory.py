@@ -119,8 +119,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="treaty actions and policy positions (each)")
     parser.add_argument("--small", type=int, default=1_000, help="rows of the small dataset")
+    parser.add_argument("--build", nargs=2, metavar=("ROWS", "DATABASE"), help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, metavar=("ROWS", "FILE", "DATABASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build:
+        build_database(int(args.build[0]), args.build[1])
+        return
     if args.measure:
         print(json.dumps(measure(int(args.measure[0]), args.measure[1], args.measure[2])))
         return
@@ -128,9 +132,7 @@ def main() -> None:
     for rows in (args.small, args.rows):
         with tempfile.TemporaryDirectory() as folder:
             path = f"{folder}/memory.db"
-            subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-                            f"import export_memory; export_memory.build_database({rows}, {path!r})"],
-                           check=True, capture_output=True)
+            subprocess.run([sys.executable, __file__, "--build", str(rows), path], check=True, capture_output=True)
             for name in FILES:
                 output = subprocess.run([sys.executable, __file__, "--measure", str(rows), name, path], check=True,
                                         capture_output=True, text=True).stdout

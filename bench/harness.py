@@ -108,6 +108,15 @@ def app_env(database_url: str, **extra) -> dict:
 
 # --- servers -------------------------------------------------------------------------
 
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """A process's peak resident memory (VmHWM), in MB. Not ru_maxrss: Linux carries that over
+    from the parent through fork and exec, so a large bench/run.py would inflate it."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -127,12 +136,7 @@ class Server:
         """The largest VmHWM (peak resident memory) among the gunicorn master's workers."""
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        peaks = [0.0]
-        for child in children:
-            for line in Path(f"/proc/{child}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-        return round(max(peaks), 1)
+        return round(max([0.0] + [peak_rss_mb(child) for child in children]), 1)
 
     def stop(self) -> None:
         if self.process.poll() is not None:

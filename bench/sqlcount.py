@@ -19,6 +19,7 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from api import create_app  # noqa: E402
 from api.extensions import db  # noqa: E402
+from bench.harness import peak_rss_mb  # noqa: E402
 
 
 def statements(app, urls: list[str]) -> dict:
@@ -37,21 +38,13 @@ def statements(app, urls: list[str]) -> dict:
     return result
 
 
-def high_water_mb() -> float:
-    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over
-    from the parent through fork and exec, so a large bench/run.py would inflate it."""
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith("VmHWM:"))
-    return int(line.split()[1]) / 1024
-
-
 def peak_rss(app, url: str) -> dict:
     client = app.test_client()
     client.get("/healthz")
-    before = high_water_mb()
+    before = peak_rss_mb()
     response = client.get(url, buffered=False)
     size = sum(len(chunk) for chunk in response.response)
-    after = high_water_mb()
+    after = peak_rss_mb()
     return {"status": response.status_code, "bytes": size, "baseline_mb": round(before, 1),
             "peak_mb": round(after, 1)}
 
