@@ -26,5 +26,5 @@ accesslog = os.environ.get("ACCESS_LOG") or None
 def when_ready(server):
     app = server.app.wsgi()
     if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's bare reference app
-        from api.snapshot import warm_before_fork
+        from api.read.snapshot import warm_before_fork
         warm_before_fork(app)

@@ -3,17 +3,32 @@ import os
 
 from flask import Flask
 
-from . import (changes, countries, dataset, exports, front_cache, http_cache, meta, pages, problems, revisions, security,
-               sources, tokens, traffic, treaties, writes)
-from .config import Config
-from .extensions import db, migrate
-from .package_import import import_package_command
-from .seed import seed_command
-from .writeback import writeback_command
+from api.routes import changes
+from api.routes import countries
+from api.routes import dataset
+from api.routes import exports
+from api.middleware import fast_path as front_cache
+from api.middleware import response_cache as http_cache
+from api.routes import meta
+from api.pages import views as pages
+from api import problems
+from api.write import revisions
+from api.middleware import security
+from api.routes import sources
+from api.routes import tokens
+from api.middleware import traffic
+from api.routes import treaties
+from api.routes import writes
+from api.config import Config
+from api.extensions import db, migrate
+from api.write.package_import import import_package_command
+from api.write.seed import seed_command
+from api.write.writeback import writeback_command
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_folder="pages/static",
+                template_folder="pages/templates")
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)

@@ -91,7 +91,7 @@ def measure(rows: int, name: str, path: str) -> dict:
     """In this process (as in a server's worker): load the snapshot from the database built by
     the parent, then download `name`; RSS in MiB."""
     from api import create_app
-    from api.snapshot import store
+    from api.read.snapshot import store
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "VERSION_CHECK_SECONDS": 0})
     with app.app_context():

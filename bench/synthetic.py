@@ -6,7 +6,7 @@ States must stay ISO codes, so the growth goes into the two tables that grow in 
   declarations, with effective dates computed by the treaty's articles;
 - policy positions: each state gets many old (1900-1950) positions with distinct ids, so
   the real positions in force today are unchanged.
-Totals are about `scale` times the real ones. The result passes `api.seed_files.read_seed`.
+Totals are about `scale` times the real ones. The result passes `api.write.seed_files.read_seed`.
 
     python bench/synthetic.py 100 /tmp/seed100   # build and validate
 """
@@ -21,7 +21,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from api import status  # noqa: E402
-from api.seed_files import read_seed, rules_of  # noqa: E402
+from api.write.seed_files import read_seed, rules_of  # noqa: E402
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 DIMENSIONS = ("use", "production", "stockpiling", "transfer")

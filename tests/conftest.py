@@ -29,8 +29,8 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 
 from api import create_app
 from api.extensions import db
-from api.seed import apply_seed
-from api.seed_files import read_seed
+from api.write.seed import apply_seed
+from api.write.seed_files import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed_data"

@@ -1,9 +1,9 @@
 """Helpers for tests that write through the API: a seeded database and tokens."""
-from api import tokens
+from api.routes import tokens
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, RecordRevision, Source, TreatyAction
-from api.seed import apply_seed
-from api.seed_files import read_seed
+from api.write.seed import apply_seed
+from api.write.seed_files import read_seed
 from conftest import SMALL_SEED_DIR
 
 CA_WITHDRAWAL = {"id": "apmbc-ca-withdrawal", "state": "CA", "kind": "withdrawal", "date": "2026-02-10",

@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from api import status
-from api.seed_files import read_seed, rules_of, to_act
+from api.rules import status
+from api.write.seed_files import read_seed, rules_of, to_act
 from conftest import SEED_DIR
 
 DATA = read_seed(SEED_DIR)

@@ -20,8 +20,8 @@ import yaml
 from flask_migrate import upgrade
 
 from api.extensions import db
-from api.seed import apply_seed
-from api.seed_files import read_seed
+from api.write.seed import apply_seed
+from api.write.seed_files import read_seed
 from conftest import ADMIN_URL, ROOT, SMALL_SEED_DIR, make_app
 from test_hostile_input import database_checksum
 

@@ -17,7 +17,7 @@ from schemathesis.checks import (content_type_conformance, not_a_server_error,
                                  response_headers_conformance, response_schema_conformance,
                                  status_code_conformance)
 
-from api.traffic import REQUEST_ID
+from api.middleware.traffic import REQUEST_ID
 from conftest import ROOT
 
 SCHEMA = schemathesis.openapi.from_path(ROOT / "openapi.yaml")

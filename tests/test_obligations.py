@@ -204,7 +204,7 @@ def test_curators_record_and_correct_obligation_events_and_writeback_round_trips
 
 
 def test_without_obligation_events_the_snapshot_and_its_hash_are_as_before(empty_app, seed_dir):
-    from api.versions import latest, snapshot_tables
+    from api.write.versions import latest, snapshot_tables
     seed(empty_app, seed_dir)
     assert "obligation_event" not in snapshot_tables(latest())  # same data, same content hash, no new version
     clearance = obligations(empty_app.test_client(), "CA", "2020-01-01")["mine_clearance"]

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import event
 
 from api.extensions import db
-from api.seed import apply_seed
-from api.seed_files import read_seed
+from api.write.seed import apply_seed
+from api.write.seed_files import read_seed
 from conftest import SEED_DIR, SMALL_SEED_DIR
 
 URLS = ["/api/v1/countries", "/api/v1/countries?status=state_party&q=a", "/api/v1/countries/US",

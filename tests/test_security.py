@@ -5,7 +5,7 @@ import pytest
 from flask import Response, request
 
 from api import create_app
-from api.security import API_CSP, PAGE_CSP
+from api.middleware.security import API_CSP, PAGE_CSP
 
 SAFE = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 

@@ -88,15 +88,15 @@ def test_a_failure_while_writing_rolls_everything_back(empty_app, seed_dir, monk
     edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", summary="Half-way change.")
     edit(seed_dir / "treaty_actions" / "apmbc.yaml", "apmbc-fi-accession", notes="Also changed.")
 
-    import api.seed
-    original = api.seed.apply_table
+    import api.write.seed
+    original = api.write.seed.apply_table
 
     def fail_on_policies(model, diff, sources):
         if model is PolicyPosition:
             raise RuntimeError("disk full")
         return original(model, diff, sources)
 
-    monkeypatch.setattr(api.seed, "apply_table", fail_on_policies)
+    monkeypatch.setattr(api.write.seed, "apply_table", fail_on_policies)
     result = seed(empty_app, seed_dir)
     assert result.exit_code != 0
     db.session.expire_all()

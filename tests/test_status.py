@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from api import status as s
+from api.rules import status as s
 
 RULES = s.TreatyRules(entry_into_force=date(1999, 3, 1))
 DAY = timedelta(days=1)

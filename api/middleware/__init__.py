@@ -1,0 +1,1 @@
+"""What wraps every request: the WSGI fast path, the response cache, security, traffic."""

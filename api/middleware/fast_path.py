@@ -1,0 +1,132 @@
+"""A WSGI front door for repeated reads: a cached answer is served without entering Flask.
+
+A read's answer depends only on the dataset version, the day and the URL (api/http_cache.py
+stores it after the first request). Serving it needs none of Flask's request machinery; the
+per-request duties still happen here, with the same code as in the app: the rate limit
+(Flask-Limiter's own backend, same counters), the request id, a 304 for a matching ETag, gzip,
+the access-log line; the headers the app's own hooks add (CORS, security) are learnt from the
+app's first answer of each type. Anything else (a miss, a browser's CORS request,
+a pinned dataset_version, a version check that is due, a body, a breached limit) goes to Flask.
+"""
+from __future__ import annotations
+
+import functools
+import time
+
+from limits import parse
+from werkzeug.http import parse_accept_header, parse_etags
+
+from api.middleware import traffic
+from api.middleware.response_cache import CACHEABLE, cache_key
+
+
+PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset",
+               "content-length", "content-encoding", "date"}
+
+
+class FrontCache:
+    def __init__(self, app):
+        self.app, self.inner = app, app.wsgi_app
+        self.added_by_app: dict[str, list] = {}  # mimetype -> headers Flask adds after caching
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        entry, version = self._lookup(environ)
+        if entry is None or entry.mimetype not in self.added_by_app:
+            return self.inner(environ, self._learning(environ, entry, start_response))
+        not_modified = _not_modified(environ, entry)
+        limited = self._limit(environ, counted=not not_modified)  # a 304 revalidation is not counted
+        if limited is None:
+            return self.inner(environ, start_response)  # over the limit: Flask answers the 429
+        status, headers, body = self._answer(environ, entry, limited, not_modified)
+        request_id = traffic.request_id_of(environ)
+        headers.append(("X-Request-ID", request_id))
+        start_response(status, headers)
+        traffic.log_access(environ, request_id, int(status[:3]), started, dict(headers))
+        return [body]
+
+    def _learning(self, environ, entry, start_response):
+        """Note the headers that the app's later hooks (CORS, security) add to a cached read, so
+        the front door sends exactly what Flask would."""
+        def learn(status, headers, exc_info=None):
+            cached = next((v for k, v in headers if k == "X-Cache"), None)
+            # A 304 teaches as well as a 200 (Flask adds the same headers to both), so a fresh
+            # worker that only ever sees revalidations still moves them to the front door.
+            answered = status[:3] in ("200", "304") and cached and (entry or self._lookup(environ)[0])
+            if answered and answered.mimetype not in self.added_by_app:  # a miss is in the cache by now
+                known = {name.lower() for name, _ in answered.headers} | PER_REQUEST | _CACHED_NAMES
+                self.added_by_app[answered.mimetype] = [(k, v) for k, v in headers if k.lower() not in known]
+            return start_response(status, headers, exc_info)
+        return learn
+
+    def _lookup(self, environ):
+        if not _plain_read(environ):
+            return None, None
+        snapshots = self.app.extensions.get("snapshots")
+        if snapshots is None:
+            return None, None
+        checked, version = snapshots.current
+        if version is None or time.monotonic() - checked >= self.app.config["VERSION_CHECK_SECONDS"]:
+            return None, None  # Flask looks the current version up again
+        key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
+        return self.app.extensions["response_cache"].get(key), version
+
+    def _limit(self, environ, counted: bool):
+        """Rate-limit headers for this request, or None when the limit is reached."""
+        extension = self.app.extensions["rate_limiter"]
+        if not extension.enabled:
+            return []
+        key, limit = traffic.client_of(environ, self.app.config)
+        item = _parsed(limit)
+        if not extension.limiter.test(item, key, "global"):
+            return None
+        if counted:
+            extension.limiter.hit(item, key, "global")
+        stats = extension.limiter.get_window_stats(item, key, "global")
+        return [("RateLimit-Limit", str(item.amount)), ("RateLimit-Remaining", str(stats.remaining)),
+                ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
+
+    def _answer(self, environ, entry, limit_headers, not_modified: bool):
+        headers = [*entry.headers, ("X-Cache", "hit"), *limit_headers, *self.added_by_app[entry.mimetype]]
+        body = entry.body
+        if entry.gzipped and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
+            body = entry.gzipped
+            headers.append(("Content-Encoding", "gzip"))
+        if not_modified:  # no body, and no Content-Length
+            return "304 NOT MODIFIED", [h for h in headers if h[0] not in ("Content-Type", "Content-Encoding")], b""
+        headers.append(("Content-Length", str(len(body))))
+        return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
+
+
+def _plain_read(environ) -> bool:
+    """A GET or HEAD of the API with nothing that needs Flask's full treatment."""
+    return (environ["REQUEST_METHOD"] in ("GET", "HEAD") and environ.get("PATH_INFO", "").startswith(CACHEABLE)
+            and "HTTP_ORIGIN" not in environ and environ.get("CONTENT_LENGTH") in (None, "", "0")
+            and "HTTP_TRANSFER_ENCODING" not in environ and "dataset_version" not in environ.get("QUERY_STRING", "")
+            and ("HTTP_IF_MODIFIED_SINCE" not in environ or "HTTP_IF_NONE_MATCH" in environ))
+
+
+# the headers a cached entry itself carries (see http_cache._entry)
+_CACHED_NAMES = {"content-type", "etag", "last-modified", "cache-control", "vary", "x-api-version",
+                 "x-dataset-version", "link", "x-total-count"}
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(limit: str):
+    return parse(limit)
+
+
+@functools.lru_cache(maxsize=64)
+def _accepts_gzip(header: str) -> bool:
+    return "gzip" in parse_accept_header(header)
+
+
+def _not_modified(environ, entry) -> bool:
+    if "HTTP_IF_NONE_MATCH" in environ:
+        return parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains(entry.etag)
+    return False  # (a request with only If-Modified-Since never reaches here: Flask answers it)
+
+
+def init_app(app) -> None:
+    """Install before any other WSGI middleware wraps the app (ProxyFix must run first)."""
+    app.wsgi_app = FrontCache(app)

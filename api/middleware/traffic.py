@@ -1,0 +1,115 @@
+"""Who may call, how often, and from where: rate limits, CORS, request ids, access logs.
+
+Limits are per client IP, higher with an API key (`X-API-Key`); counters live in memory,
+or in Redis when REDIS_URL is set so that every worker and machine shares one limit. A 304
+revalidation is not counted. Headers use the IETF draft names (RateLimit-Limit,
+RateLimit-Remaining, RateLimit-Reset in seconds) and a 429 carries Retry-After.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import random
+import re
+import time
+
+from flask import Flask, current_app, g, request
+from flask_cors import CORS
+from flask_limiter import Limiter, RateLimitExceeded
+
+from api.problems import Problem, problem_response
+
+EXPOSED = ["ETag", "Last-Modified", "Link", "X-Total-Count", "RateLimit-Limit", "RateLimit-Remaining",
+           "RateLimit-Reset", "Retry-After", "X-Request-ID", "X-API-Version", "X-Dataset-Version",
+           "Deprecation", "Sunset"]
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+access_log = logging.getLogger("api.access")
+
+
+def client_of(environ: dict, config) -> tuple[str, str]:
+    """(the rate-limit key, the limit) of a WSGI request: its API key if it is one of API_KEYS
+    (compared in constant time), else its IP address. Usable with or without Flask."""
+    given = environ.get("HTTP_X_API_KEY", "")
+    key = next((key for key in config["API_KEYS"] if given and hmac.compare_digest(key, given)), None)
+    if key:
+        return f"key:{key}", config["RATELIMIT_WITH_KEY"]
+    return f"ip:{environ.get('REMOTE_ADDR') or '127.0.0.1'}", config["RATELIMIT_ANONYMOUS"]
+
+
+def client_key() -> str:
+    return client_of(request.environ, current_app.config)[0]
+
+
+def current_limit() -> str:
+    return client_of(request.environ, current_app.config)[1]
+
+
+def request_id_of(environ: dict) -> str:
+    """The client's X-Request-ID if it is a sane one, else a new id."""
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    # An id only has to be unique, not secret: the pseudo-random generator (reseeded in each forked
+    # worker) costs a fraction of the os.urandom call behind uuid4 on this kind of VM.
+    return incoming if REQUEST_ID.match(incoming) else f"{random.getrandbits(128):032x}"
+
+
+def log_access(environ: dict, request_id: str, status: int, started: float, headers) -> None:
+    """One JSON line per request (when the access log is on)."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    access_log.info(json.dumps({
+        "request_id": request_id, "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"),
+        "query": environ.get("QUERY_STRING", "")[:1000], "status": status,
+        "ms": round((time.perf_counter() - started) * 1000, 2), "ip": environ.get("REMOTE_ADDR"),
+        "dataset_version": headers.get("X-Dataset-Version"), "cache": headers.get("X-Cache"),
+        "bytes": headers.get("Content-Length")}))
+
+
+def _too_many(error: RateLimitExceeded):
+    return problem_response(Problem(429, f"Rate limit exceeded ({error.description}); retry after the "
+                                         "Retry-After delay, or send an API key for a higher limit."))
+
+
+def _draft_headers(response):
+    """Flask-Limiter gives RateLimit-Reset as an epoch time (the draft wants seconds from now)
+    and Retry-After on every response (it belongs on a 429 only)."""
+    reset = response.headers.get("RateLimit-Reset")
+    if reset and reset.isdigit() and int(reset) > 10**9:
+        response.headers["RateLimit-Reset"] = str(max(0, int(reset) - int(time.time())))
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def _start():
+    g.request_id = request_id_of(request.environ)
+    g.started = time.perf_counter()
+
+
+def _log(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    log_access(request.environ, g.get("request_id"), response.status_code, g.get("started", time.perf_counter()),
+               response.headers)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_start)
+    app.after_request(_log)            # after_request hooks run last-registered first:
+    app.after_request(_draft_headers)  # these two run after the limiter has set its headers
+    # One limiter per app (not a module singleton): its storage and switches are per app.
+    # Application-wide limits: one budget per client across every route.
+    app.extensions["rate_limiter"] = Limiter(
+        client_key, app=app, application_limits=[current_limit],
+        application_limits_deduct_when=lambda response: response.status_code != 304,
+        application_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    CORS(app, resources={r"/api/*": {}, r"/openapi.yaml": {}}, origins="*", send_wildcard=True,
+         methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED,
+         allow_headers=["If-None-Match", "If-Modified-Since", "X-API-Key", "X-Request-ID"], max_age=86400)
+    if not access_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(app.config["ACCESS_LOG_LEVEL"])
+        access_log.propagate = False

@@ -1,0 +1,137 @@
+"""Readable HTML pages for journalists: home (search, figures, map, chart), country, compare.
+
+Built from the same service functions as the JSON API (api.queries and the countries view
+helpers), so a page never says something the API does not. Errors render as HTML here;
+the API keeps its problem+json handler.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from api.pages import charts
+from api.pages import page_data
+from api.read import queries
+from api.routes.countries import status_body
+from api.problems import Problem
+from api.routes.schemas import DATE_HELP
+from api.read.snapshot import current, use_version
+from api.rules.sentences import long_date
+
+bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
+TREATY = "apmbc"
+
+
+@bp.app_template_filter("long_date")
+def _long_date(day: date | str | None) -> str:
+    """'10 January 2026'; accepts the ISO strings of dumped API bodies too."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return long_date(day) if day else "date unknown"
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"LABELS": charts.LABELS, "CONFIDENCE": charts.CONFIDENCE}
+
+
+def day_arg(name: str, default: date) -> date:
+    """A YYYY-MM-DD query argument, or a 400 that says how to write one."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Problem(400, f"“{value}” is not a date we understand for {name}. {DATE_HELP}") from None
+
+
+@bp.before_request
+def _choose_version():
+    """Read the dataset version the URL names (a citation's permalink does), else the current one."""
+    use_version(request.args.get("dataset_version", "").strip() or None)
+
+
+@bp.get("/")
+def home():
+    day = day_arg("as_of", date.today())
+    treaty = queries.get_treaty(TREATY)
+    items = page_data.items_on(queries.memberships(treaty), day)
+    return render_template("home.html", day=day, treaty=treaty, items=items,
+                           figures=page_data.headline(items), shapes=charts.map_shapes(items),
+                           world=charts.world(), chart=charts.parties_chart(queries.parties_timeline(treaty), date.today()))
+
+
+@bp.get("/search")
+def search():
+    text = request.args.get("q", "").strip()
+    if not text or len(text) > 100:
+        raise Problem(400, "Type part of a country's name, or its two- or three-letter code, for example “Burma” or “FI”.")
+    found = page_data.search(queries.memberships(queries.get_treaty(TREATY)), text, date.today())
+    if len(found) == 1:
+        return redirect(url_for("pages.country", code=found[0].iso2))
+    return render_template("search.html", text=text, found=found), 200 if found else 404
+
+
+@bp.get("/countries/<code>")
+def country(code: str):
+    today = date.today()
+    day, state = day_arg("as_of", today), queries.get_state(code)
+    treaties = queries.all_treaties()
+    statuses = [status_body(queries.memberships(t, state)[state.iso2], t, day) for t in treaties]
+    version = current().version
+    permalink = url_for("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version,
+                        _external=True)
+    return render_template("country.html", state=state, day=day, today=today, statuses=statuses,
+                           events=page_data.events(state, treaties),
+                           positions=queries.positions_on(queries.policy_positions(state), day),
+                           obligations=queries.obligations(state, day),
+                           cite=page_data.citation(state, day, permalink, today, version))
+
+
+@bp.get("/compare")
+def compare():
+    today = date.today()
+    start, end = day_arg("from", date(today.year - 1, today.month, 1)), day_arg("to", today)
+    memberships = queries.memberships(queries.get_treaty(TREATY))
+    states = sorted((m.state for m in memberships.values()), key=lambda s: s.name)
+    return render_template("compare.html", start=start, end=end,
+                           changes=page_data.status_changes(memberships, start, end),
+                           policies=page_data.policy_changes(states, start, end))
+
+
+def _error_page(status: int, detail: str, extra: dict | None = None):
+    return render_template("error.html", status=status, detail=detail, extra=extra or {}), status
+
+
+@bp.errorhandler(Problem)
+def _problem(error: Problem):
+    return _error_page(error.status, error.detail, error.extra)
+
+
+@bp.errorhandler(ValidationError)
+def _invalid(error: ValidationError):
+    return _error_page(400, str(error.messages))
+
+
+@bp.errorhandler(HTTPException)
+def _http(error: HTTPException):
+    return _error_page(error.code or 500, error.description or "")
+
+
+@bp.errorhandler(OperationalError)
+def _database_down(error: OperationalError):
+    log.error("database unavailable: %s", error.orig)
+    return _error_page(503, "The database is unreachable; please try again shortly.")
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception):
+    log.exception("unhandled error on a page")
+    return _error_page(500, "Something went wrong on our side. Please try again shortly.")

@@ -1,0 +1,76 @@
+"""The whole dataset as one Frictionless Data Package: a ZIP of CSVs and datapackage.json.
+
+The ZIP is streamed entry by entry, and its bytes depend only on the dataset version,
+the `as_of` date of the statuses table and PUBLIC_URL: every entry carries the version's
+release time, so an old version's package is the same file years later.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date
+from typing import Iterator
+
+from api.read.citation import LICENCE, TITLE, citation
+from api.read.formats import Drain, csv_chunks, table_fingerprint
+from api.read.snapshot import Snapshot
+from api.read.tables import TABLES, Table
+
+DESCRIPTOR = "datapackage.json"
+FIELD_TYPES = {"list": "string"}  # lists are `;`-joined text in CSV
+
+
+def path_of(table: Table) -> str:
+    return f"data/{table.name}.csv"
+
+
+def _field(column) -> dict:
+    constraints = {**({"required": True} if column.required else {}),
+                   **({"enum": list(column.enum)} if column.enum else {})}
+    return {"name": column.name, "type": FIELD_TYPES.get(column.type, column.type),
+            "description": column.description, **({"constraints": constraints} if constraints else {})}
+
+
+def table_schema(table: Table) -> dict:
+    return {"fields": [_field(column) for column in table.columns], "missingValues": [""],
+            "primaryKey": list(table.primary_key),
+            "foreignKeys": [{"fields": [name], "reference": {"resource": target, "fields": [key]}}
+                            for name, (target, key) in table.foreign_keys.items()]}
+
+
+def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict:
+    """datapackage.json: table schemas, keys, licence, citation, version, a checksum per file."""
+    resources = []
+    for table in TABLES.values():
+        stamp = table_fingerprint(table, "csv", snapshot, day)
+        resources.append({"name": table.name, "path": path_of(table), "profile": "tabular-data-resource",
+                          "description": table.description, "format": "csv", "mediatype": "text/csv",
+                          "encoding": "utf-8", "bytes": stamp["bytes"], "hash": f"sha256:{stamp['sha256']}",
+                          "schema": table_schema(table)})
+    cite = citation(snapshot.version, snapshot.released, base_url)
+    return {"profile": "tabular-data-package", "name": "mine-ban-treaty-status", "title": TITLE,
+            "version": snapshot.version, "created": snapshot.released.isoformat() + "Z",
+            "as_of": day.isoformat(), "licenses": [LICENCE], "citation": cite["text"],
+            "homepage": base_url, "resources": resources}
+
+
+def _entry(name: str, snapshot: Snapshot) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=snapshot.released.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def zip_chunks(snapshot: Snapshot, day: date, base_url: str) -> Iterator[bytes]:
+    sink = Drain()
+    with zipfile.ZipFile(sink, "w") as archive:
+        body = json.dumps(descriptor(snapshot, day, base_url), ensure_ascii=False, indent=2).encode()
+        archive.writestr(_entry(DESCRIPTOR, snapshot), body)
+        yield sink.take()
+        for table in TABLES.values():
+            with archive.open(_entry(path_of(table), snapshot), "w") as member:
+                for chunk in csv_chunks(table, snapshot, day):
+                    member.write(chunk)
+                    yield sink.take()
+            yield sink.take()
+    yield sink.take()

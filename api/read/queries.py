@@ -1,0 +1,234 @@
+"""Read queries shared by every view and page, answered from the request's snapshot.
+
+Derived values (memberships, timelines) are computed once per dataset version.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from api.rules import status
+from api.problems import not_found
+from api.write.seed_files import OBLIGATIONS_TREATY, fold, rules_of, to_act
+from api.read.snapshot import Record, current
+
+
+def all_treaties() -> list[Record]:
+    return list(current().treaties.values())
+
+
+def get_treaty(slug: str) -> Record:
+    treaties = current().treaties
+    if slug.lower() not in treaties:
+        raise not_found("treaty", slug, valid=sorted(treaties))
+    return treaties[slug.lower()]
+
+
+def all_states() -> list[Record]:
+    return list(current().states.values())
+
+
+def get_state(code: str) -> Record:
+    """A state by ISO alpha-2 or alpha-3 code, any case; 404 with the closest matches."""
+    snapshot = current()
+    by_code = snapshot.once("states_by_code", lambda: {
+        **{s.iso2: s for s in snapshot.states.values()}, **{s.iso3: s for s in snapshot.states.values()}})
+    state = by_code.get(code.upper())
+    if state is None:
+        raise not_found("country", code, closest=closest_states(code))
+    return state
+
+
+def closest_states(text: str, limit: int = 5) -> list[dict]:
+    def names():
+        keys = {}
+        for state in all_states():
+            for key in [state.iso2, state.iso3, *state.search_text.split("|")]:
+                keys.setdefault(fold(key), state)
+        return keys
+
+    keys = current().once("states_by_folded_name", names)
+    matches = difflib.get_close_matches(fold(text), list(keys), n=limit * 3, cutoff=0.5)
+    found = list(dict.fromkeys(keys[m] for m in matches))[:limit]
+    return [{"iso2": s.iso2, "iso3": s.iso3, "name": s.name} for s in found]
+
+
+def get_source(source_id: str) -> Record:
+    source = current().sources.get(source_id)
+    if source is None:
+        raise not_found("source", source_id)
+    return source
+
+
+def citing_records(source: Record) -> list[dict]:
+    """Every record that cites `source`, as {type, id}."""
+    snapshot = current()
+
+    def index():
+        cited = defaultdict(list)
+        tables = {"treaty": snapshot.treaties.values(), "state": snapshot.states.values(),
+                  "treaty_action": snapshot.actions, "policy_position": snapshot.policies,
+                  "obligation_event": snapshot.obligations}
+        for kind, records in tables.items():
+            for record in records:
+                for cited_source in record.sources:
+                    cited[cited_source.id].append({"type": kind, "id": getattr(record, "id", None)
+                                                   or getattr(record, "slug", None) or record.iso2})
+        return {k: sorted(v, key=lambda c: (c["type"], c["id"])) for k, v in cited.items()}
+
+    return snapshot.once("citations", index).get(source.id, [])
+
+
+@dataclass
+class Membership:
+    """A state's membership history under one treaty."""
+    state: Record
+    timeline: list[status.Transition]
+    actions: list[Record]
+
+    def on(self, day: date) -> status.Transition:
+        return status.status_on(self.timeline, day)
+
+    def action(self, action_id: str | None) -> Record | None:
+        return next((a for a in self.actions if a.id == action_id), None)
+
+    def disputes(self, day: date) -> list[Record]:
+        return [a for a in self.actions if a.dispute and a.date is not None and a.date <= day]
+
+    def undated(self) -> list[Record]:
+        return [a for a in self.actions if a.date is None]
+
+
+def memberships(treaty: Record, state: Record | None = None) -> dict[str, Membership]:
+    """Every state's membership under `treaty` (or only `state`'s), by alpha-2 code."""
+    snapshot = current()
+
+    def compute():
+        by_state = defaultdict(list)
+        for action in snapshot.actions:
+            if action.treaty_slug == treaty.slug:
+                by_state[action.state_iso2].append(action)
+        rules = rules_of(treaty)
+        return {iso2: Membership(s, status.transitions([to_act(a) for a in by_state[iso2]], rules), by_state[iso2])
+                for iso2, s in snapshot.states.items()}
+
+    everyone = snapshot.once(("memberships", treaty.slug), compute)
+    return everyone if state is None else {state.iso2: everyone[state.iso2]}
+
+
+def parties_timeline(treaty: Record) -> list[dict]:
+    """The number of states parties after each change of any state's status."""
+    return current().once(("parties_timeline", treaty.slug), lambda: _parties_timeline(treaty))
+
+
+def _parties_timeline(treaty: Record) -> list[dict]:
+    changes: dict[date, list[dict]] = defaultdict(list)
+    for membership in memberships(treaty).values():
+        previous = status.NOT_SIGNATORY
+        for transition in membership.timeline:
+            was, now = previous in status.BOUND_STATUSES, transition.status in status.BOUND_STATUSES
+            if was != now:
+                changes[transition.start].append(
+                    {"iso2": membership.state.iso2, "name": membership.state.name,
+                     "status": transition.status, "action_id": transition.act_id, "delta": 1 if now else -1})
+            previous = transition.status
+    points, count = [], 0
+    for day in sorted(changes):
+        count += sum(change["delta"] for change in changes[day])
+        points.append({"date": day, "states_parties": count, "changes": changes[day]})
+    return points
+
+
+def _of_state(table: str, state: Record) -> list[Record]:
+    """The state's records of one snapshot table ("policies", "obligations"), grouped once per version."""
+    snapshot = current()
+
+    def by_state():
+        grouped = defaultdict(list)
+        for record in getattr(snapshot, table):
+            grouped[record.state_iso2].append(record)
+        return grouped
+
+    return snapshot.once(f"{table}_by_state", by_state).get(state.iso2, [])
+
+
+def policy_positions(state: Record) -> list[Record]:
+    return _of_state("policies", state)
+
+
+@dataclass
+class PositionInForce:
+    """A policy position with what it replaced and when (as known today) it ended."""
+    position: Record
+    replaces: Record | None
+    ended: date | None
+
+
+def positions_with_context(positions: list[Record]) -> list[PositionInForce]:
+    result, last_by_dimension = [], {}
+    for position in positions:
+        previous = last_by_dimension.get(position.dimension)
+        if previous is not None:
+            previous.ended = position.effective
+        entry = PositionInForce(position, previous.position if previous else None, None)
+        last_by_dimension[position.dimension] = entry
+        result.append(entry)
+    return result
+
+
+def positions_on(positions: list[Record], day: date, dimension: str | None = None) -> list[PositionInForce]:
+    """The position in force on `day` for each dimension (or the one asked for)."""
+    in_force = {}
+    for entry in positions_with_context(positions):
+        if entry.position.effective <= day and dimension in (None, entry.position.dimension):
+            in_force[entry.position.dimension] = entry
+    return sorted(in_force.values(), key=lambda e: e.position.dimension)
+
+
+def obligation_events(state: Record) -> list[Record]:
+    """The state's Article 4 and 5 obligation events, in date order (undated last)."""
+    return _of_state("obligations", state)
+
+
+@dataclass
+class Obligation:
+    """One article's obligation on a date: its computed state and the events known by then."""
+    article: int
+    original_deadline: date
+    state: status.ObligationState
+    events: list[Record]
+
+
+@dataclass
+class Obligations:
+    """A state's Article 4 and 5 obligations on a date; after a withdrawal took effect, as they
+    stood on the last day they bound the state."""
+    entry_into_force: date
+    withdrawal_effective: date | None
+    by_article: list[Obligation]
+
+
+def obligations(state: Record, day: date) -> Obligations | None:
+    """None for a state the treaty with Articles 4 and 5 never entered into force for."""
+    membership = memberships(current().treaties[OBLIGATIONS_TREATY], state)[state.iso2]
+    in_force = next((t.start for t in membership.timeline if t.status == status.STATE_PARTY), None)
+    if in_force is None:
+        return None
+    on_day = membership.on(day)
+    withdrawn = on_day.start if on_day.status == status.WITHDRAWN else None
+    return Obligations(in_force, withdrawn, _obligations_on(state, in_force, withdrawn - timedelta(days=1)
+                                                            if withdrawn else day))
+
+
+def _obligations_on(state: Record, in_force: date, day: date) -> list[Obligation]:
+    """Article 4's and Article 5's obligation on `day`, for a state bound since `in_force`."""
+    result = []
+    for article in status.OBLIGATION_MONTHS:
+        known = [e for e in obligation_events(state) if e.article == article and (e.date is None or e.date <= day)]
+        original = status.original_deadline(in_force, article)
+        computed = status.obligation_on(original, [status.ObligationEvent(e.id, e.kind, e.date, e.deadline)
+                                                   for e in known], day)
+        result.append(Obligation(article, original, computed, known))
+    return result

@@ -1,0 +1,1 @@
+"""The JSON API: one blueprint per resource, with argument loading, listing and schemas."""

@@ -1,0 +1,28 @@
+"""Query-string loading shared by every view: one place that rejects bad arguments."""
+from flask import request
+from marshmallow import Schema, ValidationError
+
+from api.problems import Problem
+from api.read.snapshot import use_version
+
+
+def load_query(schema: Schema) -> dict:
+    """Validated arguments; a repeated, unknown or invalid parameter is a 400 naming it.
+
+    Also selects the dataset version the request reads (`dataset_version=`, default current).
+    """
+    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
+    if repeated:
+        params = [{"name": name, "reason": "Given more than once; give it once."} for name in repeated]
+        raise Problem(400, f"{', '.join(repeated)}: given more than once.",
+                      **{"invalid-params": params})
+    try:
+        args = schema.load(request.args.to_dict())
+        use_version(args.pop("dataset_version", None))
+        return args
+    except ValidationError as error:
+        valid = ", ".join(sorted(field.data_key or name for name, field in schema.load_fields.items())) or "none"
+        for name, reasons in error.messages.items():
+            if reasons == ["Unknown field."]:
+                error.messages[name] = [f"Unknown parameter; valid parameters: {valid}."]
+        raise

@@ -1,0 +1,133 @@
+"""/api/v1/countries: states, their status on a date, policies, obligations and history."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint
+
+from api.read import queries
+from api.routes.arguments import load_query
+from api.routes.listing import ListSpec, page
+from api.routes.schemas import (AsOfQuery, CountryListQuery, EmptyQuery, ObligationEventOut, ObligationOut, PagedQuery,
+                      PoliciesQuery, PositionInForceOut, SourceOut, StateOut, StatusQuery, TreatyActionOut)
+from api.write.seed_files import fold
+from api.rules.sentences import status_sentence, undated_note
+
+bp = Blueprint("countries", __name__, url_prefix="/api/v1/countries")
+state_out, action_out, position_out = StateOut(), TreatyActionOut(), PositionInForceOut()
+source_out = SourceOut(many=True)
+actions_out = TreatyActionOut(many=True)
+obligation_out, obligation_event_out = ObligationOut(), ObligationEventOut()
+OBLIGATION_NAMES = {4: "stockpile_destruction", 5: "mine_clearance"}
+
+
+def status_body(membership: queries.Membership, treaty, day: date) -> dict:
+    """The status of one state under one treaty on `day`, with its cause and sources."""
+    current = membership.on(day)
+    action = membership.action(current.act_id)
+    state = membership.state
+    return {
+        "country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
+        "treaty": treaty.slug, "as_of": day.isoformat(), "status": current.status,
+        "since": current.start.isoformat() if current.start else None,
+        "caused_by": action_out.dump(action) if action else None,
+        "summary": status_sentence(state.name, treaty.short_name, current, membership.timeline,
+                                   action.kind if action else None, action.date if action else None)
+        + undated_note([a.kind for a in membership.undated()]),
+        "sources": source_out.dump(action.sources if action else treaty.sources),
+        "confidence": action.confidence if action else treaty.confidence,
+        "disputes": actions_out.dump(membership.disputes(day)),
+        "undated_actions": actions_out.dump(membership.undated()),
+    }
+
+
+def obligations_body(state, day: date) -> dict | None:
+    """Article 4 and 5 obligations on `day`; None for a state the treaty never entered into force for."""
+    found = queries.obligations(state, day)
+    if found is None:
+        return None
+    withdrawn = found.withdrawal_effective
+    return {"entry_into_force": found.entry_into_force.isoformat(),
+            "withdrawal_effective": withdrawn and withdrawn.isoformat(),
+            **{OBLIGATION_NAMES[o.article]: obligation_out.dump(o) for o in found.by_article}}
+
+
+def list_item(membership: queries.Membership, day: date) -> dict:
+    state, current = membership.state, membership.on(day)
+    return {"iso2": state.iso2, "iso3": state.iso3, "name": state.name, "region": state.region,
+            "subregion": state.subregion, "status": current.status,
+            "status_since": current.start.isoformat() if current.start else None}
+
+
+COUNTRY_LIST = ListSpec(fields=("iso2", "iso3", "name", "region", "subregion", "status", "status_since"),
+                        sort_keys=("iso2", "iso3", "name", "region", "subregion", "status", "status_since"))
+POLICY_LIST = ListSpec(fields=tuple(PositionInForceOut().fields), sort_keys=("dimension", "effective", "position"))
+HISTORY_LIST = ListSpec(fields=("type", "date", "record"), sort_keys=("date", "type"))
+
+
+@bp.get("")
+def index():
+    args = load_query(CountryListQuery())
+    treaty = queries.get_treaty(args["treaty"])
+    items = [list_item(m, args["as_of"]) for m in queries.memberships(treaty).values() if matches(m, args)]
+    body, headers = page(items, args, COUNTRY_LIST)
+    return {"treaty": treaty.slug, "as_of": args["as_of"].isoformat(), **body}, 200, headers
+
+
+def matches(membership: queries.Membership, args: dict) -> bool:
+    state = membership.state
+    return (args.get("region") in (None, state.region)
+            and ("q" not in args or fold(args["q"].strip()) in state.search_text)
+            and args.get("status") in (None, membership.on(args["as_of"]).status))
+
+
+@bp.get("/<code>")
+def show(code: str):
+    load_query(EmptyQuery())
+    state, today = queries.get_state(code), date.today()
+    statuses = [status_body(queries.memberships(t, state)[state.iso2], t, today) for t in queries.all_treaties()]
+    positions = queries.positions_on(queries.policy_positions(state), today)
+    return {**state_out.dump(state), "as_of": today.isoformat(), "statuses": statuses,
+            "policies": position_out.dump(positions, many=True), "obligations": obligations_body(state, today)}
+
+
+@bp.get("/<code>/status")
+def status(code: str):
+    args = load_query(StatusQuery())
+    state, treaty = queries.get_state(code), queries.get_treaty(args["treaty"])
+    return status_body(queries.memberships(treaty, state)[state.iso2], treaty, args["as_of"])
+
+
+@bp.get("/<code>/policies")
+def policies(code: str):
+    args = load_query(PoliciesQuery())
+    state = queries.get_state(code)
+    in_force = queries.positions_on(queries.policy_positions(state), args["as_of"], args.get("dimension"))
+    body, headers = page(position_out.dump(in_force, many=True), args, POLICY_LIST)
+    return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
+            "as_of": args["as_of"].isoformat(), "dimension": args.get("dimension"), **body}, 200, headers
+
+
+@bp.get("/<code>/obligations")
+def obligations(code: str):
+    day = load_query(AsOfQuery())["as_of"]
+    state = queries.get_state(code)
+    return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
+            "as_of": day.isoformat(), "obligations": obligations_body(state, day)}
+
+
+@bp.get("/<code>/history")
+def history(code: str):
+    args = load_query(PagedQuery())
+    state = queries.get_state(code)
+    events = [{"type": "treaty_action", "date": a.date, "record": action_out.dump(a)}
+              for t in queries.all_treaties() for a in queries.memberships(t, state)[state.iso2].actions]
+    events += [{"type": "policy_position", "date": e.position.effective, "record": position_out.dump(e)}
+               for e in queries.positions_with_context(queries.policy_positions(state))]
+    events += [{"type": "obligation_event", "date": e.date, "record": obligation_event_out.dump(e)}
+               for e in queries.obligation_events(state)]
+    events.sort(key=lambda e: (e["date"] is None, e["date"] or date.max))
+    for event in events:
+        event["date"] = event["date"].isoformat() if event["date"] else None
+    body, headers = page(events, args, HISTORY_LIST)
+    return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name}, **body}, 200, headers

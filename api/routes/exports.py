@@ -1,0 +1,112 @@
+"""/api/v1/exports: every table as CSV, JSON, NDJSON and Parquet, and the whole Data Package.
+
+Files are built from a snapshot, so `dataset_version=` serves an old version's files,
+byte for byte as they were. Each file has a strong ETag (its sha256, computed once per
+version) and streams. `flask export DIR` writes the same bytes through the same code.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+
+from api.read import formats
+from api.read import package
+from api.routes.arguments import load_query
+from api.problems import Problem
+from api.routes.schemas import AsOfQuery
+from api.read.snapshot import Snapshot, current, use_version
+from api.read.tables import TABLES
+
+bp = Blueprint("exports", __name__, url_prefix="/api/v1/exports")
+ZIP_MEDIA_TYPE = "application/zip"
+FILE_NAMES = [f"{table}.{fmt}" for table in TABLES for fmt in formats.MEDIA_TYPES] + ["datapackage.zip"]
+
+
+def file_chunks(snapshot: Snapshot, name: str, day: date, base_url: str):
+    """(chunk generator factory, media type) for one file name such as `states.csv`."""
+    if name == "datapackage.zip":
+        return (lambda: package.zip_chunks(snapshot, day, base_url)), ZIP_MEDIA_TYPE
+    table_name, _, fmt = name.rpartition(".")
+    if table_name not in TABLES or fmt not in formats.MEDIA_TYPES:
+        raise Problem(404, f"No export {name!r}; valid tables: {', '.join(TABLES)}; "
+                           f"valid formats: {', '.join(formats.MEDIA_TYPES)}; or datapackage.zip.",
+                      valid=FILE_NAMES)
+    return (lambda: formats.chunks(TABLES[table_name], fmt, snapshot, day)), formats.MEDIA_TYPES[fmt]
+
+
+def fingerprint(snapshot: Snapshot, name: str, day: date, base_url: str) -> dict:
+    """sha256 and size of one file, computed once per version (and date, where it matters)."""
+    if name != "datapackage.zip":
+        table_name, _, fmt = name.rpartition(".")
+        return formats.table_fingerprint(TABLES[table_name], fmt, snapshot, day)
+    make, _ = file_chunks(snapshot, name, day, base_url)
+    return snapshot.once(("export", name, day, base_url), lambda: formats.fingerprint(make()))
+
+
+@bp.get("")
+def index():
+    """Every file: formats, rows, size, sha256 and last-modified, for the selected version."""
+    day = load_query(AsOfQuery())["as_of"]
+    snapshot, base_url = current(), current_app.config["PUBLIC_URL"]
+    query = {"dataset_version": snapshot.version, "as_of": day.isoformat()}
+    tables = []
+    for table in TABLES.values():
+        files = {fmt: {"url": url_for("exports.download", name=f"{table.name}.{fmt}", **query),
+                       "media_type": media, **fingerprint(snapshot, f"{table.name}.{fmt}", day, base_url)}
+                 for fmt, media in formats.MEDIA_TYPES.items()}
+        tables.append({"name": table.name, "description": table.description,
+                       "rows": snapshot.once(("rows", table.name, day), lambda: table.count(snapshot, day)),
+                       "last_modified": snapshot.released.isoformat() + "Z", "files": files})
+    zipped = {"url": url_for("exports.download", name="datapackage.zip", **query),
+              "media_type": ZIP_MEDIA_TYPE, **fingerprint(snapshot, "datapackage.zip", day, base_url)}
+    return {"as_of": day.isoformat(), "formats": list(formats.MEDIA_TYPES), "count": len(tables),
+            "tables": tables, "datapackage": zipped}
+
+
+@bp.get("/<name>")
+def download(name: str):
+    """One file, streamed, with a strong ETag; 304 when the client has it already."""
+    day = load_query(AsOfQuery())["as_of"]
+    snapshot, base_url = current(), current_app.config["PUBLIC_URL"]
+    make, media_type = file_chunks(snapshot, name, day, base_url)
+    stamp = fingerprint(snapshot, name, day, base_url)
+    response = Response(stream_with_context(make()), mimetype=media_type)
+    response.set_etag(stamp["sha256"])
+    response.last_modified = snapshot.released
+    response.cache_control.public = True
+    response.headers["Content-Length"] = str(stamp["bytes"])
+    stem, _, extension = name.rpartition(".")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="mine-ban-treaty-{snapshot.version}-{stem}.{extension}"'
+    return response.make_conditional(request)
+
+
+def write_all(snapshot: Snapshot, directory: Path, day: date, base_url: str) -> list[Path]:
+    """Every table in every format, and datapackage.zip, as the endpoints serve them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in FILE_NAMES:
+        make, _ = file_chunks(snapshot, name, day, base_url)
+        with open(directory / name, "wb") as out:
+            for chunk in make():
+                out.write(chunk)
+    return [directory / name for name in FILE_NAMES]
+
+
+@click.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dataset-version", default=None, help="Version to export (default: the current one).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of the statuses table (default: today).")
+def export_command(directory: Path, dataset_version: str | None, as_of) -> None:
+    """Write every export file to DIRECTORY, byte for byte as /api/v1/exports serves it."""
+    try:
+        snapshot = use_version(dataset_version)
+    except Problem as problem:
+        raise click.ClickException(problem.detail)
+    day = as_of.date() if as_of else date.today()
+    for path in write_all(snapshot, directory, day, current_app.config["PUBLIC_URL"]):
+        click.echo(f"wrote {path}")
+    click.echo(f"export: dataset version {snapshot.version}")

@@ -1,0 +1,54 @@
+"""The API index, the contract, and health checks."""
+import functools
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+from sqlalchemy import text
+
+from api.config import ROOT
+from api.extensions import db
+from api.problems import Problem
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/api/v1")
+def index():
+    return {"name": "Mine Ban Treaty Status API", "version": "v1",
+            "openapi": url_for("meta.openapi", _external=False),
+            "docs": url_for("meta.docs"),
+            "resources": {"countries": url_for("countries.index"), "treaties": url_for("treaties.index"),
+                          "country": "/api/v1/countries/{code}", "sources": "/api/v1/sources/{id}",
+                          "changes": url_for("changes.index"), "changes_atom": url_for("changes.feed"),
+                          "dataset": url_for("dataset.show"), "exports": url_for("exports.index"),
+                          "participants_diff": "/api/v1/treaties/{slug}/participants/diff?from=&to="}}
+
+
+@functools.cache
+def contract() -> bytes:
+    return (ROOT / "openapi.yaml").read_bytes()
+
+
+@bp.get("/openapi.yaml")
+def openapi():
+    return Response(contract(), mimetype="application/yaml")
+
+
+@bp.get("/docs")
+def docs():
+    """The interactive explorer for openapi.yaml (Swagger UI, bundled: no CDN)."""
+    return render_template("docs.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:
+        current_app.logger.error("readiness check failed: %s", error)
+        raise Problem(503, "The database is unreachable.")
+    return {"status": "ready"}

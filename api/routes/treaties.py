@@ -1,0 +1,73 @@
+"""/api/v1/treaties: treaties, their participants on a date, and the parties over time."""
+from flask import Blueprint
+
+from api.read import queries
+from api.routes.arguments import load_query
+from api.routes.countries import COUNTRY_LIST, list_item
+from api.routes.listing import ListSpec, page
+from api.routes.schemas import AsOfQuery, DiffQuery, PagedQuery, ParticipantsQuery, TreatyOut
+from api.rules.status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_SIGNATORY
+
+bp = Blueprint("treaties", __name__, url_prefix="/api/v1/treaties")
+treaty_out = TreatyOut()
+
+
+TREATY_LIST = ListSpec(fields=tuple(TreatyOut().fields), sort_keys=("slug", "entry_into_force"))
+TIMELINE_LIST = ListSpec(fields=("date", "states_parties", "changes"), sort_keys=("date", "states_parties"))
+
+
+@bp.get("")
+def index():
+    args = load_query(PagedQuery())
+    body, headers = page(treaty_out.dump(queries.all_treaties(), many=True), args, TREATY_LIST)
+    return body, 200, headers
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    """The treaty, with how many states had each status on `as_of`."""
+    day = load_query(AsOfQuery())["as_of"]
+    treaty = queries.get_treaty(slug)
+    statuses = [m.on(day).status for m in queries.memberships(treaty).values()]
+    counts = {s: statuses.count(s) for s in sorted(set(statuses))}
+    bound = sum(counts.get(s, 0) for s in BOUND_STATUSES)
+    return {**treaty_out.dump(treaty), "as_of": day.isoformat(), "status_counts": counts,
+            "states_parties": bound, "consented": bound + counts.get(CONSENTED_NOT_IN_FORCE, 0)}
+
+
+@bp.get("/<slug>/participants")
+def participants(slug: str):
+    """States that have acted under the treaty, with their status on `as_of`."""
+    args = load_query(ParticipantsQuery())
+    treaty, day = queries.get_treaty(slug), args["as_of"]
+    items = [list_item(m, day) for m in queries.memberships(treaty).values()]
+    wanted = args.get("status")
+    items = [i for i in items if (i["status"] == wanted if wanted else i["status"] != NOT_SIGNATORY)]
+    body, headers = page(items, args, COUNTRY_LIST)
+    return {"treaty": treaty.slug, "as_of": day.isoformat(), **body}, 200, headers
+
+
+@bp.get("/<slug>/timeline")
+def timeline(slug: str):
+    args = load_query(PagedQuery())
+    treaty = queries.get_treaty(slug)
+    points = [{**point, "date": point["date"].isoformat()} for point in queries.parties_timeline(treaty)]
+    body, headers = page(points, args, TIMELINE_LIST)
+    return {"treaty": treaty.slug, **body}, 200, headers
+
+
+@bp.get("/<slug>/participants/diff")
+def diff(slug: str):
+    """Who joined, who left and whose status changed between two dates."""
+    args = load_query(DiffQuery())
+    treaty, start, end = queries.get_treaty(slug), args["from_"], args["to"]
+    joined, left, changed = [], [], []
+    for membership in queries.memberships(treaty).values():
+        before, after = membership.on(start).status, membership.on(end).status
+        if before == after:
+            continue
+        item = {"iso2": membership.state.iso2, "name": membership.state.name, "from": before, "to": after}
+        bound_before, bound_after = before in BOUND_STATUSES, after in BOUND_STATUSES
+        (joined if bound_after and not bound_before else left if bound_before and not bound_after else changed).append(item)
+    return {"treaty": treaty.slug, "from": start.isoformat(), "to": end.isoformat(),
+            "joined": joined, "left": left, "changed": changed}

@@ -1,0 +1,68 @@
+"""Curators' writes under /api/v1: create treaty actions, policy positions, obligation events
+and sources, and correct them. Every route needs a `curator` token; the work is in api.curation.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from api.write import curation
+from api.write import idempotency
+from api.write import revisions
+from api.extensions import db
+from api.problems import Problem
+from api.routes.tokens import requires
+from api.write.versions import lock_writes
+
+bp = Blueprint("writes", __name__, url_prefix="/api/v1")
+COLLECTIONS = {"treaty-actions": "treaty_action", "policy-positions": "policy_position",
+               "obligation-events": "obligation_event", "sources": "source"}
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Problem(400, "The body must be a JSON object (Content-Type: application/json).")
+    return body
+
+
+def _answer(written: curation.Written):
+    body = {"table": written.table, "id": written.key, **revisions.revision_out(written.revision)}
+    headers = {"Location": f"/api/v1/revisions/{written.table}/{written.key}",
+               "ETag": revisions.etag(written.revision.revision)}
+    return body, 201, headers
+
+
+def _write(work):
+    """Run `work(body, author)` once per Idempotency-Key, in one locked transaction."""
+    try:
+        lock_writes()
+        body, key = _body(), idempotency.key()
+        digest = idempotency.request_hash(body)
+        answer = idempotency.replay(g.token, key, digest) if key else None
+        if answer is None:
+            answer = _answer(work(body, g.token.name))
+            if key:
+                idempotency.remember(g.token, key, digest, *answer)
+        db.session.commit()
+        return answer
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+@requires("curator")
+def create(collection: str):
+    return _write(lambda body, author: curation.create(COLLECTIONS[collection], body, author))
+
+
+@requires("curator")
+def correct(collection: str, id: str):  # noqa: A002 (the path parameter is documented as `id`)
+    if_match = request.headers.get("If-Match")
+    return _write(lambda body, author: curation.correct(COLLECTIONS[collection], id, body, author, if_match))
+
+
+for _collection in COLLECTIONS:
+    bp.add_url_rule(f"/{_collection}", f"create_{_collection}", create, methods=["POST"],
+                    defaults={"collection": _collection})
+    bp.add_url_rule(f"/{_collection}/<id>/corrections", f"correct_{_collection}", correct, methods=["POST"],
+                    defaults={"collection": _collection})

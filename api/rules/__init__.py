@@ -1,0 +1,1 @@
+"""Pure treaty rules and the sentences that state them: no Flask, no SQL, no files."""

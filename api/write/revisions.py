@@ -1,0 +1,117 @@
+"""Record revisions: every change to a record, from `flask seed` or the API, is appended as a
+new revision (what it said, when, who, why); none is ever updated or deleted.
+
+GET /api/v1/revisions/<table>/<id> shows a record's whole chain. It reads the database, not
+a snapshot: the chain is the audit trail, not a dataset version.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, request
+
+from api.extensions import db
+from api.models import RecordRevision
+from api.problems import Problem, not_found
+from api.write.seed_files import TABLES
+from api.write.versions import MODELS, row_as_record
+
+bp = Blueprint("revisions", __name__, url_prefix="/api/v1/revisions")
+SCHEMAS = {table: schema for table, (_, schema, _) in TABLES.items()}
+LAST_FIELDS = ("confidence", "sources")
+
+
+def as_seed_record(table: str, record: dict) -> dict:
+    """A record with model attribute names, in the form a seed file (and the API) writes it."""
+    dumped = SCHEMAS[table].dump(record)
+    return {k: v for k, v in dumped.items() if k not in LAST_FIELDS} | \
+        {k: dumped[k] for k in LAST_FIELDS if k in dumped}
+
+
+def etag(revision: int) -> str:
+    return f'"r{revision}"'
+
+
+def latest_numbers(table: str) -> dict[str, int]:
+    """The current revision number of every record of `table` that has one."""
+    rows = db.session.execute(db.select(RecordRevision.record_id, db.func.max(RecordRevision.revision))
+                              .where(RecordRevision.table_name == table).group_by(RecordRevision.record_id))
+    return dict(rows.all())
+
+
+def latest_number(table: str, key: str) -> int | None:
+    return db.session.scalar(db.select(db.func.max(RecordRevision.revision))
+                             .where(RecordRevision.table_name == table, RecordRevision.record_id == key))
+
+
+def append(table: str, key: str, record: dict | None, author: str, reason: str,
+           version: str | None, previous: int | None) -> RecordRevision:
+    """Append the next revision after `previous` (None: the first); `record` in seed form."""
+    revision = RecordRevision(table_name=table, record_id=key, revision=(previous or 0) + 1,
+                              record=record, author=author, reason=reason, supersedes=previous,
+                              created_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                              dataset_version=version)
+    db.session.add(revision)
+    return revision
+
+
+def baseline() -> None:
+    """Give every record that predates revision history its first revision, as it is now."""
+    for table, model in MODELS.items():
+        known = latest_numbers(table)
+        name = model.__mapper__.primary_key[0].key
+        for row in db.session.scalars(db.select(model)):
+            key = getattr(row, name)
+            if key not in known:
+                baseline_one(table, key, row)
+
+
+def baseline_one(table: str, key: str, row) -> int:
+    """The first revision of one record that predates revision history; returns its number."""
+    append(table, key, as_seed_record(table, row_as_record(row)), "seed",
+           "as loaded before revision history began", None, None)
+    db.session.flush()
+    return 1
+
+
+def chain(table: str, key: str) -> list[RecordRevision]:
+    return list(db.session.scalars(db.select(RecordRevision).filter_by(table_name=table, record_id=key)
+                                   .order_by(RecordRevision.revision)))
+
+
+def unsaved_api_writes(diffs: dict) -> list[str]:
+    """API revisions that loading these diffs would undo: files older than the API's writes.
+
+    A change back to what an earlier revision said, or a prune, of a record whose current
+    revision came through the API means the files were not written back (`flask writeback`)."""
+    problems = []
+    for table, diff in diffs.items():
+        stale = [k for k in diff["changed"] if as_seed_record(table, diff["new"][k]) in
+                 [r.record for r in chain(table, k)[:-1]]]
+        for key in stale + (diff["removed"] if diff["pruned"] else []):
+            latest = (chain(table, key) or [None])[-1]
+            if latest is not None and latest.author != "seed":
+                problems.append(f"{table} {key}: loading the files would undo revision {latest.revision} by "
+                                f"{latest.author} ({latest.reason}); run `flask writeback` first, or --force")
+    return problems
+
+
+def revision_out(revision: RecordRevision) -> dict:
+    return {"revision": revision.revision, "supersedes": revision.supersedes, "record": revision.record,
+            "author": revision.author, "reason": revision.reason,
+            "created_at": revision.created_at.isoformat() + "Z", "dataset_version": revision.dataset_version}
+
+
+@bp.get("/<table>/<id>")
+def show(table: str, id: str):  # noqa: A002 (the path parameter is documented as `id`)
+    if request.args:
+        raise Problem(400, f"{', '.join(sorted(request.args))}: unknown parameter; this route takes none.",
+                      **{"invalid-params": [{"name": n, "reason": "Unknown parameter."} for n in sorted(request.args)]})
+    if table not in MODELS:
+        raise not_found("table", table, valid=list(MODELS))
+    revisions = chain(table, id)
+    if not revisions:
+        raise not_found(table.replace("_", " "), id)
+    body = {"table": table, "id": id, "current_revision": revisions[-1].revision,
+            "revisions": [revision_out(r) for r in revisions]}
+    return body, 200, {"ETag": etag(revisions[-1].revision), "Cache-Control": "no-cache"}

@@ -1,0 +1,102 @@
+"""Dataset versions: an immutable snapshot of every table each time the data changes.
+
+A version is named by its release date and the hash of its content
+(`2026.11.28-1a2b3c4d`). It records what changed since the previous version, record by
+record and field by field, each change typed as a real-world `event` (a new treaty action,
+policy position or obligation event) or a `correction` of earlier data. Reads are served from snapshots, so
+an old version answers exactly as it did when it was current.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from datetime import date, datetime, timezone
+
+from sqlalchemy.orm import selectinload
+
+from api.extensions import db
+from api.models import DatasetVersion, ObligationEvent, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
+
+MODELS = {"source": Source, "treaty": Treaty, "state": State,
+          "treaty_action": TreatyAction, "policy_position": PolicyPosition, "obligation_event": ObligationEvent}
+EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
+# Tables added after the first release are left out of snapshots while empty, so the same
+# data keeps its content hash (and no new version is published) when only the code changed.
+ADDED_LATER = ("obligation_event",)
+
+
+def jsonable(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def row_as_record(row) -> dict:
+    """A row as plain values: columns plus the ids of the sources it cites."""
+    record = {column.key: getattr(row, column.key) for column in type(row).__table__.columns}
+    if not isinstance(row, Source):
+        record["sources"] = sorted(source.id for source in row.sources)
+    return record
+
+
+def current_tables() -> dict[str, list[dict]]:
+    """Every table as JSON-ready records, in a stable order."""
+    tables = {}
+    for name, model in MODELS.items():
+        key = model.__mapper__.primary_key[0]
+        query = db.select(model).order_by(key)
+        if model is not Source:  # one query for every row's citations, not one per row
+            query = query.options(selectinload(model.sources))
+        rows = db.session.scalars(query)
+        records = [{k: jsonable(v) for k, v in row_as_record(row).items() if k != "search_text"} for row in rows]
+        if records or name not in ADDED_LATER:
+            tables[name] = records
+    return tables
+
+
+def typed_changes(diffs: dict) -> list[dict]:
+    """Flatten per-table diffs into typed, record-level changes."""
+    changes = []
+    for table, diff in diffs.items():
+        for key in diff["added"]:
+            kind = "event" if table in EVENT_TABLES else "correction"
+            changes.append({"table": table, "id": key, "change": "added", "kind": kind})
+        for key, fields in diff["changed"].items():
+            changes.append({"table": table, "id": key, "change": "changed", "kind": "correction",
+                            "fields": {f: [jsonable(old), jsonable(new)] for f, (old, new) in fields.items()}})
+        for key in diff["removed"] if diff["pruned"] else []:
+            changes.append({"table": table, "id": key, "change": "removed", "kind": "correction"})
+    return changes
+
+
+def lock_writes() -> None:
+    """Serialize writers until this transaction ends: a row lock on PostgreSQL, the
+    database write lock on SQLite. Reads after it see every earlier write committed."""
+    db.session.execute(db.update(WriteLock).where(WriteLock.id == 1).values(writes=WriteLock.writes + 1))
+
+
+def latest() -> DatasetVersion | None:
+    return db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.loaded_at.desc())).first()
+
+
+def record_version(changes: list[dict]) -> DatasetVersion | None:
+    """Snapshot the tables as a new version, unless the content is unchanged.
+
+    Call it after lock_writes(), so concurrent writers publish one after the other."""
+    payload = json.dumps(current_tables(), sort_keys=True, separators=(",", ":")).encode()
+    content_hash = hashlib.sha256(payload).hexdigest()
+    previous = latest()
+    if previous is not None and previous.content_hash == content_hash:
+        return None
+    if db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash)):
+        # the content of an older version again (a correction undone): name it by its history
+        content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    version = DatasetVersion(version=f"{now:%Y.%m.%d}-{content_hash[:8]}", content_hash=content_hash,
+                             loaded_at=now, previous=previous.version if previous else None,
+                             changes=changes, snapshot=zlib.compress(payload, 9))
+    db.session.add(version)
+    return version
+
+
+def snapshot_tables(version: DatasetVersion) -> dict[str, list[dict]]:
+    return json.loads(zlib.decompress(version.snapshot))
