@@ -3,24 +3,15 @@ import os
 
 from flask import Flask
 
-from api.routes import changes
-from api.routes import countries
-from api.routes import dataset
-from api.routes import exports
-from api.middleware import fast_path as front_cache
-from api.middleware import response_cache as http_cache
-from api.routes import meta
-from api.pages import views as pages
 from api import problems
-from api.write import revisions
-from api.middleware import security
-from api.routes import sources
-from api.routes import tokens
-from api.middleware import traffic
-from api.routes import treaties
-from api.routes import writes
 from api.config import Config
 from api.extensions import db, migrate
+from api.middleware import fast_path as front_cache
+from api.middleware import response_cache as http_cache
+from api.middleware import security, traffic
+from api.pages import views as pages
+from api.routes import changes, countries, dataset, exports, meta, sources, tokens, treaties, writes
+from api.write import revisions
 from api.write.package_import import import_package_command
 from api.write.seed import seed_command
 from api.write.writeback import writeback_command

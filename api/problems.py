@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
+DATE_HELP = "Not a valid date; use YYYY-MM-DD, for example 2021-04-06."
 
 
 class Problem(Exception):

@@ -5,7 +5,8 @@ Usage: python bench/export_memory.py [--rows 100000]
 For each dataset size, one process builds a synthetic dataset version (an SQLite temp
 database holding one DatasetVersion snapshot with ROWS treaty actions and ROWS policy
 positions). Then, for each file, a fresh process loads that snapshot from the database, as a
-server's worker does, and downloads the file through the real endpoint (checksum pass plus streamed body, read chunk by chunk) while a thread samples
+server's worker does, and downloads the file through the real endpoint (checksum pass plus streamed
+body, read chunk by chunk) while a thread samples
 the process's resident memory. It reports the RSS once the snapshot is in memory and the
 peak RSS during the export: if exports stream, the difference stays flat as rows grow.
 """
@@ -44,14 +45,16 @@ def synthetic_tables(rows: int) -> dict:
     codes = [a + b for a in letters for b in letters][:200]
     sources = [{"id": f"s-{i}", "url": f"https://example.org/{i}", "title": f"Source {i}",
                 "publisher": "Synthetic", "published": None, "accessed": "2026-01-01"} for i in range(1000)]
-    cite = lambda: sorted({f"s-{rng.randrange(1000)}" for _ in range(2)})  # noqa: E731
-    day = lambda: (date(1997, 12, 3) + timedelta(days=rng.randrange(10_000))).isoformat()  # noqa: E731
-    states = [{"iso2": c, "iso3": c + "X", "numeric": f"{i:03d}", "name": f"State {c}", "official_name": f"The State {c}",
-               "aliases": [f"{c} land"], "region": "Europe", "subregion": "Northern Europe", "intermediate_region": None,
-               "un_member": True, "confidence": "confirmed_primary", "sources": cite()} for i, c in enumerate(codes)]
-    treaty = {"slug": "apmbc", "name": "Synthetic treaty", "short_name": "APMBC", "aliases": [], "adopted": "1997-09-18",
-              "adopted_at": "Oslo", "opened_for_signature": "1997-12-03", "entry_into_force": "1999-03-01",
-              "consent_delay_months": 6, "withdrawal_delay_months": 6, "depositary": "UN Secretary-General",
+    cite = lambda: sorted({f"s-{rng.randrange(1000)}" for _ in range(2)})
+    day = lambda: (date(1997, 12, 3) + timedelta(days=rng.randrange(10_000))).isoformat()
+    states = [{"iso2": c, "iso3": c + "X", "numeric": f"{i:03d}", "name": f"State {c}",
+               "official_name": f"The State {c}", "aliases": [f"{c} land"], "region": "Europe",
+               "subregion": "Northern Europe", "intermediate_region": None, "un_member": True,
+               "confidence": "confirmed_primary", "sources": cite()} for i, c in enumerate(codes)]
+    treaty = {"slug": "apmbc", "name": "Synthetic treaty", "short_name": "APMBC", "aliases": [],
+              "adopted": "1997-09-18", "adopted_at": "Oslo", "opened_for_signature": "1997-12-03",
+              "entry_into_force": "1999-03-01", "consent_delay_months": 6,
+              "withdrawal_delay_months": 6, "depositary": "UN Secretary-General",
               "untc_reference": None, "confidence": "confirmed_primary", "sources": cite()}
     kinds = ["signature", "ratification", "accession", "withdrawal"]
     actions = [{"id": f"a-{i:07d}", "state_iso2": codes[i % 200], "treaty_slug": "apmbc", "kind": kinds[i % 4],

@@ -154,7 +154,7 @@ def start_server(name: str, wsgi: str, env: dict, cleanup: Cleanup, logdir: Path
     """gunicorn -c gunicorn.conf.py <wsgi> on a free loopback port; waits until `probe` answers."""
     port = free_port()
     command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", *extra_args, wsgi]
-    log = open(logdir / f"{name}-{port}.log", "w")
+    log = open(logdir / f"{name}-{port}.log", "w")  # noqa: SIM115 (the server process owns it until it stops)
     process = subprocess.Popen(command, cwd=ROOT, env={**env, "BIND": f"127.0.0.1:{port}"},
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(name, port, process)

@@ -22,8 +22,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import harness  # noqa: E402
-import scale  # noqa: E402
+import harness
+import scale
 
 REFERENCE = "/ping"
 COUNTRY = "/api/v1/countries/FI"
@@ -88,7 +88,7 @@ def plan(service: harness.Server) -> list[tuple[str, str | None, dict, float | N
 
 def measure(reference, service, path, headers, args) -> dict:
     """Alternate reference and service runs on one endpoint; medians over rounds."""
-    run = lambda server, p, h, seconds: harness.run_wrk(  # noqa: E731
+    run = lambda server, p, h, seconds: harness.run_wrk(
         server.url(p), seconds, args.threads, args.connections, h)
     if args.warmup:
         run(reference, REFERENCE, {}, args.warmup)
@@ -97,7 +97,7 @@ def measure(reference, service, path, headers, args) -> dict:
     for _ in range(args.rounds):
         refs.append(run(reference, REFERENCE, {}, args.duration))
         svcs.append(run(service, path, headers, args.duration))
-    med = lambda results, attr: statistics.median(getattr(r, attr) for r in results)  # noqa: E731
+    med = lambda results, attr: statistics.median(getattr(r, attr) for r in results)
     return {"rps": med(svcs, "rps"), "p50": med(svcs, "p50_ms"), "p99": med(svcs, "p99_ms"),
             "ref_rps": med(refs, "rps"), "ref_p99": med(refs, "p99_ms"),
             "ratio": statistics.median(s.rps / r.rps for s, r in zip(svcs, refs)),
@@ -147,8 +147,8 @@ def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
     targets = [("reference", 1, REFERENCE), ("country FI", 0, COUNTRY),
                ("countries list", 0, "/api/v1/countries" + ALL)]
     runs = {(name, label): [] for name in pairs for label, _, _ in targets}
-    for name, pair in pairs.items():  # warm-up
-        for label, which, path in targets:
+    for pair in pairs.values():  # warm-up
+        for _label, which, path in targets:
             harness.run_wrk(pair[which].url(path), args.warmup or 1, args.threads, args.connections)
     for _ in range(args.rounds):
         for label, which, path in targets:

@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from api import create_app  # noqa: E402
-from api.extensions import db  # noqa: E402
-from bench.harness import peak_rss_mb  # noqa: E402
+from api import create_app
+from api.extensions import db
+from bench.harness import peak_rss_mb
 
 
 def statements(app, urls: list[str]) -> dict:

@@ -20,8 +20,9 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from api import status  # noqa: E402
-from api.write.seed_files import read_seed, rules_of  # noqa: E402
+from api import status
+from api.rules.status import rules_of
+from api.write.seed_files import read_seed
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 DIMENSIONS = ("use", "production", "stockpiling", "transfer")

@@ -5,7 +5,8 @@ from collections import Counter
 import pytest
 
 from api.rules import status
-from api.write.seed_files import read_seed, rules_of, to_act
+from api.rules.status import rules_of, to_act
+from api.write.seed_files import read_seed
 from conftest import SEED_DIR
 
 DATA = read_seed(SEED_DIR)

@@ -19,7 +19,6 @@ from werkzeug.http import parse_accept_header, parse_etags
 from api.middleware import traffic
 from api.middleware.response_cache import CACHEABLE, cache_key
 
-
 PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset",
                "content-length", "content-encoding", "date"}
 
@@ -31,7 +30,7 @@ class FrontCache:
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
-        entry, version = self._lookup(environ)
+        entry, _version = self._lookup(environ)
         if entry is None or entry.mimetype not in self.added_by_app:
             return self.inner(environ, self._learning(environ, entry, start_response))
         not_modified = _not_modified(environ, entry)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from api.read import queries
+from api.read.representations import list_item, matches
 from api.rules import status
-from api.routes.countries import list_item, matches
 from api.rules.sentences import long_date
 
 OUTSIDE = frozenset(status.STATUSES) - status.BOUND_STATUSES

@@ -14,18 +14,16 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from api.pages import charts
-from api.pages import page_data
+from api.pages import charts, page_data
+from api.problems import DATE_HELP, Problem
 from api.read import queries
-from api.routes.countries import status_body
-from api.problems import Problem
-from api.routes.schemas import DATE_HELP
+from api.read.representations import status_body
 from api.read.snapshot import current, use_version
 from api.rules.sentences import long_date
+from api.rules.status import MINE_BAN_TREATY
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
-TREATY = "apmbc"
 
 
 @bp.app_template_filter("long_date")
@@ -61,19 +59,21 @@ def _choose_version():
 @bp.get("/")
 def home():
     day = day_arg("as_of", date.today())
-    treaty = queries.get_treaty(TREATY)
+    treaty = queries.get_treaty(MINE_BAN_TREATY)
     items = page_data.items_on(queries.memberships(treaty), day)
     return render_template("home.html", day=day, treaty=treaty, items=items,
                            figures=page_data.headline(items), shapes=charts.map_shapes(items),
-                           world=charts.world(), chart=charts.parties_chart(queries.parties_timeline(treaty), date.today()))
+                           world=charts.world(),
+                           chart=charts.parties_chart(queries.parties_timeline(treaty), date.today()))
 
 
 @bp.get("/search")
 def search():
     text = request.args.get("q", "").strip()
     if not text or len(text) > 100:
-        raise Problem(400, "Type part of a country's name, or its two- or three-letter code, for example “Burma” or “FI”.")
-    found = page_data.search(queries.memberships(queries.get_treaty(TREATY)), text, date.today())
+        raise Problem(400, "Type part of a country's name, or its two- or three-letter code, "
+                           "for example “Burma” or “FI”.")
+    found = page_data.search(queries.memberships(queries.get_treaty(MINE_BAN_TREATY)), text, date.today())
     if len(found) == 1:
         return redirect(url_for("pages.country", code=found[0].iso2))
     return render_template("search.html", text=text, found=found), 200 if found else 404
@@ -99,7 +99,7 @@ def country(code: str):
 def compare():
     today = date.today()
     start, end = day_arg("from", date(today.year - 1, today.month, 1)), day_arg("to", today)
-    memberships = queries.memberships(queries.get_treaty(TREATY))
+    memberships = queries.memberships(queries.get_treaty(MINE_BAN_TREATY))
     states = sorted((m.state for m in memberships.values()), key=lambda s: s.name)
     return render_template("compare.html", start=start, end=end,
                            changes=page_data.status_changes(memberships, start, end),

@@ -10,9 +10,8 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
-
 
 from api.read.snapshot import Snapshot
 from api.read.tables import Table, rows

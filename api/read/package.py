@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
 from api.read.citation import LICENCE, TITLE, citation
 from api.read.formats import Drain, csv_chunks, table_fingerprint

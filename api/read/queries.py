@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from api.rules import status
 from api.problems import not_found
-from api.write.seed_files import OBLIGATIONS_TREATY, fold, rules_of, to_act
 from api.read.snapshot import Record, current
+from api.rules import status
+from api.rules.names import fold
+from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
 
 
 def all_treaties() -> list[Record]:
@@ -212,7 +213,7 @@ class Obligations:
 
 def obligations(state: Record, day: date) -> Obligations | None:
     """None for a state the treaty with Articles 4 and 5 never entered into force for."""
-    membership = memberships(current().treaties[OBLIGATIONS_TREATY], state)[state.iso2]
+    membership = memberships(current().treaties[MINE_BAN_TREATY], state)[state.iso2]
     in_force = next((t.start for t in membership.timeline if t.status == status.STATE_PARTY), None)
     if in_force is None:
         return None

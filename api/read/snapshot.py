@@ -11,8 +11,8 @@ import functools
 import gc
 import json
 import threading
-import zlib
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +22,7 @@ from flask import current_app, g
 from api.extensions import db
 from api.models import DatasetVersion
 from api.problems import Problem
-from api.write.seed_files import fold
+from api.rules.names import fold
 
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
                "date", "effective", "conflict_ended", "deadline"}
@@ -104,7 +104,7 @@ def build(version) -> Snapshot:
     for state in states:
         names = [state.name, state.official_name, state.iso2, state.iso3, *state.aliases]
         state.search_text = "|".join(fold(name) for name in names)
-    order = lambda r: (r.date or date.max, r.id) if hasattr(r, "kind") else (r.effective, r.id)  # noqa: E731
+    order = lambda r: (r.date or date.max, r.id) if hasattr(r, "kind") else (r.effective, r.id)
     return Snapshot(
         version=version.version, released=version.loaded_at, sources=sources,
         treaties={r.slug: r for r in _cite(tables["treaty"], sources)},

@@ -8,13 +8,13 @@ strings, or None for unknown.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterator
 
-from api.rules import status
-from api.write.seed_files import rules_of, to_act
 from api.read.snapshot import Snapshot
+from api.rules import status
+from api.rules.status import rules_of, to_act
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,20 @@
 as JSON and as Atom feeds (one for everything, one per country)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, url_for
 from marshmallow import fields
 
-from api.read import queries
-from api.routes.arguments import load_query
 from api.extensions import db
-from api.routes.listing import ListSpec, page
 from api.models import DatasetVersion
-from api.routes.schemas import DATE_HELP, BaseQuery, PagedQuery
+from api.problems import DATE_HELP
+from api.read import queries
 from api.read.snapshot import current
+from api.routes.arguments import load_query
+from api.routes.listing import ListSpec, page
+from api.routes.schemas import BaseQuery, PagedQuery
 
 bp = Blueprint("changes", __name__)
 CHANGE_LIST = ListSpec(fields=("type", "date", "table", "id", "state", "kind", "summary", "recorded_in", "fields"),
@@ -85,12 +86,13 @@ def atom(items: list[dict], title: str, self_url: str) -> Response:
     feed.title(title)
     feed.author({"name": "Mine Ban Treaty Status API"})
     feed.link(href=self_url, rel="self")
-    feed.updated(datetime.combine(current().released.date(), time(), timezone.utc))
+    feed.updated(datetime.combine(current().released.date(), time(), UTC))
     for item in items[:FEED_SIZE]:
         entry = feed.add_entry(order="append")
-        entry.id(url_for("changes.index", _external=True) + f"#{item['type']}/{item['table']}/{item['id']}/{item['date']}")
+        anchor = f"#{item['type']}/{item['table']}/{item['id']}/{item['date']}"
+        entry.id(url_for("changes.index", _external=True) + anchor)
         entry.title(f"{item['state'] or ''} {item['kind'].replace('_', ' ')}: {item['date']}".strip())
-        entry.updated(datetime.combine(date.fromisoformat(item["date"]), time(), timezone.utc))
+        entry.updated(datetime.combine(date.fromisoformat(item["date"]), time(), UTC))
         entry.summary(item["summary"])
         if item["state"]:
             entry.link(href=url_for("countries.history", code=item["state"], _external=True))

@@ -6,12 +6,20 @@ from datetime import date
 from flask import Blueprint
 
 from api.read import queries
+from api.read.representations import (
+    ObligationEventOut,
+    ObligationOut,
+    PositionInForceOut,
+    SourceOut,
+    StateOut,
+    TreatyActionOut,
+    list_item,
+    matches,
+    status_body,
+)
 from api.routes.arguments import load_query
 from api.routes.listing import ListSpec, page
-from api.routes.schemas import (AsOfQuery, CountryListQuery, EmptyQuery, ObligationEventOut, ObligationOut, PagedQuery,
-                      PoliciesQuery, PositionInForceOut, SourceOut, StateOut, StatusQuery, TreatyActionOut)
-from api.write.seed_files import fold
-from api.rules.sentences import status_sentence, undated_note
+from api.routes.schemas import AsOfQuery, CountryListQuery, EmptyQuery, PagedQuery, PoliciesQuery, StatusQuery
 
 bp = Blueprint("countries", __name__, url_prefix="/api/v1/countries")
 state_out, action_out, position_out = StateOut(), TreatyActionOut(), PositionInForceOut()
@@ -19,26 +27,6 @@ source_out = SourceOut(many=True)
 actions_out = TreatyActionOut(many=True)
 obligation_out, obligation_event_out = ObligationOut(), ObligationEventOut()
 OBLIGATION_NAMES = {4: "stockpile_destruction", 5: "mine_clearance"}
-
-
-def status_body(membership: queries.Membership, treaty, day: date) -> dict:
-    """The status of one state under one treaty on `day`, with its cause and sources."""
-    current = membership.on(day)
-    action = membership.action(current.act_id)
-    state = membership.state
-    return {
-        "country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
-        "treaty": treaty.slug, "as_of": day.isoformat(), "status": current.status,
-        "since": current.start.isoformat() if current.start else None,
-        "caused_by": action_out.dump(action) if action else None,
-        "summary": status_sentence(state.name, treaty.short_name, current, membership.timeline,
-                                   action.kind if action else None, action.date if action else None)
-        + undated_note([a.kind for a in membership.undated()]),
-        "sources": source_out.dump(action.sources if action else treaty.sources),
-        "confidence": action.confidence if action else treaty.confidence,
-        "disputes": actions_out.dump(membership.disputes(day)),
-        "undated_actions": actions_out.dump(membership.undated()),
-    }
 
 
 def obligations_body(state, day: date) -> dict | None:
@@ -50,13 +38,6 @@ def obligations_body(state, day: date) -> dict | None:
     return {"entry_into_force": found.entry_into_force.isoformat(),
             "withdrawal_effective": withdrawn and withdrawn.isoformat(),
             **{OBLIGATION_NAMES[o.article]: obligation_out.dump(o) for o in found.by_article}}
-
-
-def list_item(membership: queries.Membership, day: date) -> dict:
-    state, current = membership.state, membership.on(day)
-    return {"iso2": state.iso2, "iso3": state.iso3, "name": state.name, "region": state.region,
-            "subregion": state.subregion, "status": current.status,
-            "status_since": current.start.isoformat() if current.start else None}
 
 
 COUNTRY_LIST = ListSpec(fields=("iso2", "iso3", "name", "region", "subregion", "status", "status_since"),
@@ -72,13 +53,6 @@ def index():
     items = [list_item(m, args["as_of"]) for m in queries.memberships(treaty).values() if matches(m, args)]
     body, headers = page(items, args, COUNTRY_LIST)
     return {"treaty": treaty.slug, "as_of": args["as_of"].isoformat(), **body}, 200, headers
-
-
-def matches(membership: queries.Membership, args: dict) -> bool:
-    state = membership.state
-    return (args.get("region") in (None, state.region)
-            and ("q" not in args or fold(args["q"].strip()) in state.search_text)
-            and args.get("status") in (None, membership.on(args["as_of"]).status))
 
 
 @bp.get("/<code>")

@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, url_for
 from marshmallow import fields, validate
 
-from api.routes.arguments import load_query
-from api.read.citation import LICENCE, citation
 from api.extensions import db
 from api.models import DatasetVersion
 from api.problems import Problem
-from api.routes.schemas import BaseQuery, EmptyQuery
+from api.read.citation import LICENCE, citation
 from api.read.snapshot import current
+from api.routes.arguments import load_query
+from api.routes.schemas import BaseQuery, EmptyQuery
 
 bp = Blueprint("dataset", __name__, url_prefix="/api/v1/dataset")
 

@@ -12,13 +12,12 @@ from pathlib import Path
 import click
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
-from api.read import formats
-from api.read import package
-from api.routes.arguments import load_query
 from api.problems import Problem
-from api.routes.schemas import AsOfQuery
+from api.read import formats, package
 from api.read.snapshot import Snapshot, current, use_version
 from api.read.tables import TABLES
+from api.routes.arguments import load_query
+from api.routes.schemas import AsOfQuery
 
 bp = Blueprint("exports", __name__, url_prefix="/api/v1/exports")
 ZIP_MEDIA_TYPE = "application/zip"
@@ -58,7 +57,7 @@ def index():
                        "media_type": media, **fingerprint(snapshot, f"{table.name}.{fmt}", day, base_url)}
                  for fmt, media in formats.MEDIA_TYPES.items()}
         tables.append({"name": table.name, "description": table.description,
-                       "rows": snapshot.once(("rows", table.name, day), lambda: table.count(snapshot, day)),
+                       "rows": snapshot.once(("rows", table.name, day), lambda table=table: table.count(snapshot, day)),
                        "last_modified": snapshot.released.isoformat() + "Z", "files": files})
     zipped = {"url": url_for("exports.download", name="datapackage.zip", **query),
               "media_type": ZIP_MEDIA_TYPE, **fingerprint(snapshot, "datapackage.zip", day, base_url)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 import click
@@ -16,10 +16,10 @@ from flask import Blueprint, g, request
 from flask.cli import AppGroup
 from marshmallow import Schema
 
-from api.routes.arguments import load_query
 from api.extensions import db
 from api.models import Token
 from api.problems import Problem
+from api.routes.arguments import load_query
 
 SCOPES = {"curator": {"curator"}, "admin": {"curator", "admin"}}  # scope -> what it grants
 REALM = 'Bearer realm="treaty-api"'
@@ -28,7 +28,7 @@ tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def digest(secret: str) -> str:
@@ -88,7 +88,7 @@ def create(name: str, scope: str, expires: datetime | None = None) -> tuple[Toke
 
 
 def token_out(token: Token) -> dict:
-    stamp = lambda value: value.isoformat() + "Z" if value else None  # noqa: E731
+    stamp = lambda value: value.isoformat() + "Z" if value else None
     return {"name": token.name, "scope": token.scope, "created_at": stamp(token.created_at),
             "expires_at": stamp(token.expires_at), "revoked_at": stamp(token.revoked_at)}
 

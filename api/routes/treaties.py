@@ -2,10 +2,11 @@
 from flask import Blueprint
 
 from api.read import queries
+from api.read.representations import TreatyOut, list_item
 from api.routes.arguments import load_query
-from api.routes.countries import COUNTRY_LIST, list_item
+from api.routes.countries import COUNTRY_LIST
 from api.routes.listing import ListSpec, page
-from api.routes.schemas import AsOfQuery, DiffQuery, PagedQuery, ParticipantsQuery, TreatyOut
+from api.routes.schemas import AsOfQuery, DiffQuery, PagedQuery, ParticipantsQuery
 from api.rules.status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_SIGNATORY
 
 bp = Blueprint("treaties", __name__, url_prefix="/api/v1/treaties")
@@ -68,6 +69,11 @@ def diff(slug: str):
             continue
         item = {"iso2": membership.state.iso2, "name": membership.state.name, "from": before, "to": after}
         bound_before, bound_after = before in BOUND_STATUSES, after in BOUND_STATUSES
-        (joined if bound_after and not bound_before else left if bound_before and not bound_after else changed).append(item)
+        if bound_after and not bound_before:
+            joined.append(item)
+        elif bound_before and not bound_after:
+            left.append(item)
+        else:
+            changed.append(item)
     return {"treaty": treaty.slug, "from": start.isoformat(), "to": end.isoformat(),
             "joined": joined, "left": left, "changed": changed}

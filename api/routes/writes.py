@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from api.write import curation
-from api.write import idempotency
-from api.write import revisions
 from api.extensions import db
 from api.problems import Problem
 from api.routes.tokens import requires
+from api.write import curation, idempotency, revisions
 from api.write.versions import lock_writes
 
 bp = Blueprint("writes", __name__, url_prefix="/api/v1")
@@ -56,7 +54,7 @@ def create(collection: str):
 
 
 @requires("curator")
-def correct(collection: str, id: str):  # noqa: A002 (the path parameter is documented as `id`)
+def correct(collection: str, id: str):
     if_match = request.headers.get("If-Match")
     return _write(lambda body, author: curation.correct(COLLECTIONS[collection], id, body, author, if_match))
 

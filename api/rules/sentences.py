@@ -24,15 +24,18 @@ def status_sentence(name: str, treaty: str, current: status.Transition, timeline
         case status.SIGNATORY:
             return f"{name} signed the {treaty} on {since} but has not ratified it."
         case status.CONSENTED_NOT_IN_FORCE:
-            return f"{name} deposited its instrument of {action_kind} to the {treaty} on {since}; it had not yet entered into force for {name}."
+            return (f"{name} deposited its instrument of {action_kind} to the {treaty} on {since}; "
+                    f"it had not yet entered into force for {name}.")
         case status.STATE_PARTY:
             how = f" (instrument of {action_kind} deposited on {acted})" if action_kind else ""
             return f"{name} has been a state party to the {treaty} since {since}{how}."
         case status.WITHDRAWAL_PENDING:
-            return f"{name} notified its withdrawal from the {treaty} on {since}; it remains bound until the withdrawal takes effect{party_clause}."
+            return (f"{name} notified its withdrawal from the {treaty} on {since}; "
+                    f"it remains bound until the withdrawal takes effect{party_clause}.")
         case status.WITHDRAWAL_SUSPENDED:
-            return (f"{name} notified its withdrawal from the {treaty} on {acted}, but under Article 20(3) it does not take "
-                    f"effect while {name} is engaged in an armed conflict, so {name} remains bound{party_clause}.")
+            return (f"{name} notified its withdrawal from the {treaty} on {acted}, "
+                    f"but under Article 20(3) it does not take effect while {name} is engaged in an armed conflict, "
+                    f"so {name} remains bound{party_clause}.")
         case _:
             return f"{name} withdrew from the {treaty} with effect from {since}{party_clause}."
 

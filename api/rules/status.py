@@ -35,6 +35,8 @@ WITHDRAWAL = "withdrawal"
 SUSPENSION_DECLARATION = "suspension_declaration"
 ACTION_KINDS = (SIGNATURE, *CONSENT_KINDS, WITHDRAWAL, SUSPENSION_DECLARATION)
 
+MINE_BAN_TREATY = "apmbc"  # the slug of the one treaty seeded; Articles 4 and 5 are its own
+
 
 @dataclass(frozen=True)
 class TreatyRules:
@@ -53,6 +55,21 @@ class Act:
     effective: date | None = None
     armed_conflict_hold: bool = False
     conflict_ended: date | None = None
+
+
+def _getter(record):
+    """Field access for a record that is a dict (seed files) or an object (rows, snapshot records)."""
+    return record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+
+
+def rules_of(treaty) -> TreatyRules:
+    get = _getter(treaty)
+    return TreatyRules(get("entry_into_force"), get("consent_delay_months"), get("withdrawal_delay_months"))
+
+
+def to_act(action) -> Act:
+    get = _getter(action)
+    return Act(get("id"), get("kind"), get("date"), get("effective"), get("armed_conflict_hold"), get("conflict_ended"))
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
-from api.write import revisions
 from api.extensions import db
 from api.models import Source, State, Treaty, TreatyAction
 from api.problems import Problem, not_found
-from api.routes.schemas import CorrectionIn
+from api.rules.status import CONSENT_KINDS
+from api.write import revisions
+from api.write.record_schemas import CorrectionIn
 from api.write.seed import apply_table, clean_record
 from api.write.seed_files import RECORD_CHECKS, TABLES
-from api.rules.status import CONSENT_KINDS
 from api.write.versions import MODELS, lock_writes, record_version, row_as_record, typed_changes
 
 WRITABLE = ("treaty_action", "policy_position", "obligation_event", "source")

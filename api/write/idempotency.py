@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import request
 
@@ -47,4 +47,4 @@ def remember(token: Token, idempotency_key: str, digest: str, body: dict, status
     db.session.add(IdempotentRequest(
         token_id=token.id, key=idempotency_key, request_hash=digest, status=status, body=body,
         headers={k: v for k, v in headers.items() if k in KEPT_HEADERS},
-        created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+        created_at=datetime.now(UTC).replace(tzinfo=None)))

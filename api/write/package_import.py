@@ -20,14 +20,15 @@ from datetime import date, datetime
 import click
 from marshmallow import ValidationError
 
-from api.read import snapshot as snapshots
 from api.extensions import db
-from api.read.formats import csv_chunks, fingerprint
 from api.models import DatasetVersion
+from api.read import snapshot as snapshots
+from api.read.formats import csv_chunks, fingerprint
 from api.read.package import DESCRIPTOR, path_of
-from api.write.seed import apply_seed
-from api.write.seed_files import TABLES as RECORD_TABLES, SeedData, SeedError, checked
 from api.read.tables import TABLES
+from api.write.seed import apply_seed
+from api.write.seed_files import TABLES as RECORD_TABLES
+from api.write.seed_files import SeedData, SeedError, checked
 from api.write.transactions import commit_or_report
 from api.write.versions import MODELS, latest
 
@@ -55,7 +56,7 @@ def read_package(path: str) -> tuple[dict, dict[str, bytes]]:
     try:
         descriptor = json.loads(files[DESCRIPTOR])
         resources = {r["name"]: r for r in descriptor["resources"]}
-        descriptor["version"], descriptor["created"]  # noqa: B018 (required members)
+        descriptor["version"], descriptor["created"]
     except (KeyError, TypeError, ValueError) as error:
         raise PackageError([f"{DESCRIPTOR}: missing or not a data package descriptor: {error!r}"])
     problems = []

@@ -5,7 +5,15 @@ plus `sources`, a list of source ids.
 """
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.rules.status import ACTION_KINDS, EXTENSION_GRANTED, MINE_CLEARANCE, OBLIGATION_KINDS, OBLIGATION_MONTHS, WITHDRAWAL
+from api.rules.status import (
+    ACTION_KINDS,
+    EXTENSION_GRANTED,
+    MINE_BAN_TREATY,
+    MINE_CLEARANCE,
+    OBLIGATION_KINDS,
+    OBLIGATION_MONTHS,
+    WITHDRAWAL,
+)
 
 CONFIDENCE = ("confirmed_primary", "confirmed_secondary", "single_source")
 PRECISION = ("day", "month", "year")
@@ -73,7 +81,7 @@ class StateRecord(Cited):
 class TreatyActionRecord(Cited):
     id = text(required=True, validate_also=SLUG, max=80)
     state = fields.String(required=True, validate=ISO2, data_key="state", attribute="state_iso2")
-    treaty = fields.String(load_default="apmbc", attribute="treaty_slug")
+    treaty = fields.String(load_default=MINE_BAN_TREATY, attribute="treaty_slug")
     kind = fields.String(required=True, validate=validate.OneOf(ACTION_KINDS))
     date = fields.Date(required=True, allow_none=True)
     date_precision = fields.String(load_default="day", validate=validate.OneOf(PRECISION))
@@ -134,3 +142,10 @@ class ObligationEventRecord(Cited):
             raise ValidationError("Only an extension_granted sets a deadline.", "deadline")
         if extension and None not in (data["date"], data["deadline"]) and data["deadline"] <= data["date"]:
             raise ValidationError("The new deadline must be after the decision date.", "deadline")
+
+
+class CorrectionIn(Schema):
+    """A correction: the fields to change (seed-file names) and why."""
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    changes = fields.Dict(keys=fields.String(), required=True,
+                          validate=validate.Length(min=1, error="Name at least one field to change."))

@@ -6,7 +6,7 @@ a snapshot: the chain is the audit trail, not a dataset version.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, request
 
@@ -49,7 +49,7 @@ def append(table: str, key: str, record: dict | None, author: str, reason: str,
     """Append the next revision after `previous` (None: the first); `record` in seed form."""
     revision = RecordRevision(table_name=table, record_id=key, revision=(previous or 0) + 1,
                               record=record, author=author, reason=reason, supersedes=previous,
-                              created_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                              created_at=datetime.now(UTC).replace(tzinfo=None),
                               dataset_version=version)
     db.session.add(revision)
     return revision
@@ -103,7 +103,7 @@ def revision_out(revision: RecordRevision) -> dict:
 
 
 @bp.get("/<table>/<id>")
-def show(table: str, id: str):  # noqa: A002 (the path parameter is documented as `id`)
+def show(table: str, id: str):
     if request.args:
         raise Problem(400, f"{', '.join(sorted(request.args))}: unknown parameter; this route takes none.",
                       **{"invalid-params": [{"name": n, "reason": "Unknown parameter."} for n in sorted(request.args)]})

@@ -9,9 +9,9 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from api.write import revisions
 from api.extensions import db
 from api.models import Source
+from api.write import revisions
 from api.write.seed_files import SeedData, SeedError, read_seed
 from api.write.transactions import commit_or_report
 from api.write.versions import MODELS, lock_writes, record_version, row_as_record, typed_changes

@@ -5,7 +5,6 @@ written: loading happens in api.seed only once every file is valid.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,8 +14,16 @@ import yaml
 from marshmallow import Schema, ValidationError
 
 from api.rules import status
-from api.write.record_schemas import (ObligationEventRecord, PolicyPositionRecord, SourceRecord, StateRecord,
-                             TreatyActionRecord, TreatyRecord)
+from api.rules.names import fold
+from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
+from api.write.record_schemas import (
+    ObligationEventRecord,
+    PolicyPositionRecord,
+    SourceRecord,
+    StateRecord,
+    TreatyActionRecord,
+    TreatyRecord,
+)
 
 # table name -> (files below the seed directory, schema, key field of the loaded record)
 TABLES = {
@@ -27,7 +34,6 @@ TABLES = {
     "policy_position": ("policies/*.yaml", PolicyPositionRecord(), "id"),
     "obligation_event": ("obligations/*.yaml", ObligationEventRecord(), "id"),
 }
-OBLIGATIONS_TREATY = "apmbc"  # Articles 4 and 5 are the Mine Ban Treaty's
 
 
 class SeedError(Exception):
@@ -41,12 +47,6 @@ class SeedError(Exception):
 @dataclass
 class SeedData:
     tables: dict[str, dict[str, dict]] = field(default_factory=dict)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a name, for search."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def as_text(value):
@@ -140,27 +140,15 @@ def check_treaty_rules(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
 def check_obligations(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
     """Only a state that consented to the treaty has its Article 4 and 5 obligations."""
     consented = {action["state_iso2"] for action in tables["treaty_action"].values()
-                 if action["kind"] in status.CONSENT_KINDS and action["treaty_slug"] == OBLIGATIONS_TREATY}
+                 if action["kind"] in status.CONSENT_KINDS and action["treaty_slug"] == MINE_BAN_TREATY}
     for key, record in tables["obligation_event"].items():
         if record["state_iso2"] in tables["state"] and record["state_iso2"] not in consented:
             yield Finding("obligation_event", key, "state",
-                          f"{record['state_iso2']} has no consent to {OBLIGATIONS_TREATY} (ratification, accession...), "
+                          f"{record['state_iso2']} has no consent to {MINE_BAN_TREATY} (ratification, accession...), "
                           f"so no Article {record['article']} obligation")
 
 
 RECORD_CHECKS = (check_references, check_treaty_rules, check_obligations)
-
-
-def rules_of(treaty) -> status.TreatyRules:
-    get = treaty.get if isinstance(treaty, dict) else lambda name: getattr(treaty, name)
-    return status.TreatyRules(get("entry_into_force"), get("consent_delay_months"),
-                              get("withdrawal_delay_months"))
-
-
-def to_act(action) -> status.Act:
-    get = action.get if isinstance(action, dict) else lambda name: getattr(action, name)
-    return status.Act(get("id"), get("kind"), get("date"), get("effective"),
-                      get("armed_conflict_hold"), get("conflict_ended"))
 
 
 def read_seed(root: str | Path) -> SeedData:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import selectinload
 
@@ -90,7 +90,7 @@ def record_version(changes: list[dict]) -> DatasetVersion | None:
     if db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash)):
         # the content of an older version again (a correction undone): name it by its history
         content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     version = DatasetVersion(version=f"{now:%Y.%m.%d}-{content_hash[:8]}", content_hash=content_hash,
                              loaded_at=now, previous=previous.version if previous else None,
                              changes=changes, snapshot=zlib.compress(payload, 9))

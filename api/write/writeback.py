@@ -16,15 +16,16 @@ from flask import current_app
 from marshmallow import ValidationError, fields
 
 from api.extensions import db
+from api.rules.status import MINE_BAN_TREATY
 from api.write.revisions import SCHEMAS, as_seed_record
 from api.write.seed import clean_record
-from api.write.seed_files import OBLIGATIONS_TREATY, TABLES, as_text
+from api.write.seed_files import TABLES, as_text
 from api.write.versions import MODELS, row_as_record
 
 NEW_FILE = {"source": lambda r: "sources/curated.yaml", "treaty": lambda r: "treaties.yaml",
             "state": lambda r: "states.yaml", "treaty_action": lambda r: f"treaty_actions/{r['treaty']}.yaml",
             "policy_position": lambda r: f"policies/{r['state']}.yaml",
-            "obligation_event": lambda r: f"obligations/{OBLIGATIONS_TREATY}.yaml"}
+            "obligation_event": lambda r: f"obligations/{MINE_BAN_TREATY}.yaml"}
 HEADER = "# Written by `flask writeback` from records created through the API.\n"
 
 
