@@ -6,20 +6,22 @@ from flask import Flask
 from api import problems
 from api.config import Config
 from api.extensions import db, migrate
-from api.middleware import fast_path as front_cache
-from api.middleware import response_cache as http_cache
-from api.middleware import security, traffic
+from api.middleware import fast_path, response_cache, security, traffic
 from api.pages import views as pages
-from api.routes import changes, countries, dataset, exports, meta, sources, tokens, treaties, writes
-from api.write import revisions
+from api.read import snapshot
+from api.routes import changes, countries, dataset, exports, meta, revisions, sources, tokens, treaties, writes
 from api.write.package_import import import_package_command
 from api.write.seed import seed_command
 from api.write.writeback import writeback_command
 
+BLUEPRINTS = (meta.bp, countries.bp, treaties.bp, sources.bp, changes.bp, dataset.bp, exports.bp,
+              writes.bp, revisions.bp, tokens.bp, pages.bp)
+COMMANDS = (seed_command, exports.export_command, import_package_command, writeback_command, tokens.tokens_cli)
+
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, static_folder="pages/static",
-                template_folder="pages/templates")
+    app = Flask(__name__, instance_relative_config=True,
+                static_folder="pages/static", template_folder="pages/templates")
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
@@ -29,17 +31,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
 
-    for blueprint in (meta.bp, countries.bp, treaties.bp, sources.bp, changes.bp, dataset.bp, exports.bp,
-                      writes.bp, revisions.bp, tokens.bp, pages.bp):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     problems.init_app(app)
+    snapshot.init_app(app)  # first hook: each request chooses its dataset version afresh
     traffic.init_app(app)
-    front_cache.init_app(app)  # before security wraps the app in ProxyFix
-    security.init_app(app)  # before http_cache: hostile requests are refused first
-    http_cache.init_app(app)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(exports.export_command)
-    app.cli.add_command(import_package_command)
-    app.cli.add_command(writeback_command)
-    app.cli.add_command(tokens.tokens_cli)
+    fast_path.init_app(app)  # before security wraps the app in ProxyFix
+    security.init_app(app)  # before response_cache: hostile requests are refused first
+    response_cache.init_app(app)
+    for command in COMMANDS:
+        app.cli.add_command(command)
     return app

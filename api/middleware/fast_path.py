@@ -64,8 +64,8 @@ class FrontCache:
         snapshots = self.app.extensions.get("snapshots")
         if snapshots is None:
             return None, None
-        checked, version = snapshots.current
-        if version is None or time.monotonic() - checked >= self.app.config["VERSION_CHECK_SECONDS"]:
+        version = snapshots.recent_current(self.app.config["VERSION_CHECK_SECONDS"])
+        if version is None:
             return None, None  # Flask looks the current version up again
         key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
         return self.app.extensions["response_cache"].get(key), version

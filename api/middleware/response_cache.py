@@ -17,7 +17,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, g, request
 from werkzeug.http import http_date
 
-from api.read.snapshot import store
+from api.read.snapshot import chosen_version, requested_version
 
 API_VERSION = "1"
 CACHEABLE = "/api/v1"
@@ -55,11 +55,6 @@ def _key(version: str) -> tuple:
     return cache_key(version, request.path, request.query_string.decode("latin-1"))
 
 
-def _requested_version() -> str | None:
-    requested = request.args.get("dataset_version")
-    return requested or store().current_version(current_app.config["VERSION_CHECK_SECONDS"])
-
-
 @dataclass(frozen=True)
 class Cached:
     """A finished read: its bytes (plain and gzipped) and every header but the per-request ones."""
@@ -75,7 +70,7 @@ def serve_cached():
     """before_request: answer a repeated read from the cache, with no view work at all."""
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHEABLE):
         return None
-    version = _requested_version()
+    version = chosen_version()
     if version is None:
         return None
     g.cache_key = _key(version)
@@ -110,7 +105,7 @@ def _entry(response, snapshot) -> Cached:
         document["dataset_version"] = snapshot.version
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
-    pinned = request.args.get("dataset_version") is not None
+    pinned = requested_version() is not None
     headers = (("Content-Type", response.content_type), ("ETag", f'"{etag}"'),
                ("Last-Modified", http_date(snapshot.released)),
                ("Cache-Control", f"public, max-age={86400 if pinned else 300}"), ("Vary", "Accept-Encoding"),

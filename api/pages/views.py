@@ -18,7 +18,7 @@ from api.pages import charts, page_data
 from api.problems import DATE_HELP, Problem
 from api.read import queries
 from api.read.representations import status_body
-from api.read.snapshot import current, use_version
+from api.read.snapshot import current
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
 
@@ -51,9 +51,9 @@ def day_arg(name: str, default: date) -> date:
 
 
 @bp.before_request
-def _choose_version():
-    """Read the dataset version the URL names (a citation's permalink does), else the current one."""
-    use_version(request.args.get("dataset_version", "").strip() or None)
+def _resolve_version():
+    """Load the request's dataset version first, so an unknown one is a 404 page before any work."""
+    current()
 
 
 @bp.get("/")

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 
 from api.extensions import db
 from api.models import DatasetVersion
@@ -123,12 +123,18 @@ class SnapshotStore:
         self.current: tuple[float, str | None] = (0.0, None)
 
     def current_version(self, ttl: float) -> str | None:
-        checked, version = self.current
-        if time.monotonic() - checked >= ttl or version is None:
+        """The newest version's name, looked up in the database when the last look is `ttl` old."""
+        version = self.recent_current(ttl)
+        if version is None:
             version = db.session.scalar(db.select(DatasetVersion.version)
                                         .order_by(DatasetVersion.loaded_at.desc()).limit(1))
             self.current = (time.monotonic(), version)
         return version
+
+    def recent_current(self, ttl: float) -> str | None:
+        """The current version's name if it was looked up less than `ttl` seconds ago, else None."""
+        checked, version = self.current
+        return version if time.monotonic() - checked < ttl else None
 
     def get(self, version: str) -> Snapshot | None:
         with self.lock:
@@ -153,22 +159,56 @@ def store() -> SnapshotStore:
     return current_app.extensions.setdefault("snapshots", SnapshotStore())
 
 
-def use_version(requested: str | None) -> Snapshot:
-    """The snapshot this request reads: `dataset_version=` if given, else the current one."""
-    version = requested or store().current_version(current_app.config["VERSION_CHECK_SECONDS"])
+def snapshot_of(version: str | None, requested: bool = False) -> Snapshot:
+    """The snapshot of `version` (None: no data yet); a 404 for an unknown requested version."""
     snapshot = store().get(version) if version else None
     if snapshot is None and requested:
-        raise Problem(404, f"No dataset version {requested!r}; GET /api/v1/dataset lists the current one.",
+        raise Problem(404, f"No dataset version {version!r}; GET /api/v1/dataset lists the current one.",
                       **{"invalid-params": [{"name": "dataset_version", "reason": "Unknown version."}]})
     if snapshot is None:
         raise Problem(503, "No data has been loaded yet; run `flask seed`.")
-    g.snapshot = snapshot
     return snapshot
 
 
+def latest_snapshot(requested: str | None = None) -> Snapshot:
+    """Outside a request (CLI, warm-up): `requested`, or the current version."""
+    version = requested or store().current_version(current_app.config["VERSION_CHECK_SECONDS"])
+    return snapshot_of(version, requested is not None)
+
+
+def requested_version() -> str | None:
+    """The version the request's URL names with `dataset_version=` (a citation's permalink does)."""
+    if not has_request_context():
+        return None
+    return request.args.get("dataset_version", "").strip() or None
+
+
+def chosen_version() -> str | None:
+    """The one decision of which dataset version a request reads: the one its URL names, else the
+    current one. Made once per request; the response cache keys on it, `current()` loads it."""
+    if "dataset_version" not in g:
+        g.dataset_version = requested_version() or store().current_version(current_app.config["VERSION_CHECK_SECONDS"])
+    version: str | None = g.dataset_version
+    return version
+
+
+def forget_choice() -> None:
+    """before_request: a new request chooses again (tests and CLI keep one app context, and so
+    one `g`, across requests)."""
+    g.pop("dataset_version", None)
+    g.pop("snapshot", None)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(forget_choice)
+
+
 def current() -> Snapshot:
-    """The snapshot of this request (the current version unless the request chose one)."""
-    return g.snapshot if "snapshot" in g else use_version(None)
+    """The snapshot of this request's chosen version, built at most once per version."""
+    if "snapshot" not in g:
+        g.snapshot = snapshot_of(chosen_version(), requested_version() is not None)
+    snapshot: Snapshot = g.snapshot
+    return snapshot
 
 
 def warm_before_fork(app) -> None:
@@ -177,7 +217,7 @@ def warm_before_fork(app) -> None:
     the snapshot in memory and opens its own connections."""
     with app.app_context():
         try:
-            use_version(None)
+            latest_snapshot()
         except Exception as error:  # no database yet, or no data: workers retry on their first read
             app.logger.warning("snapshot not built before fork: %s", error)
         finally:

@@ -3,13 +3,14 @@ from flask import request
 from marshmallow import Schema, ValidationError
 
 from api.problems import Problem
-from api.read.snapshot import use_version
+from api.read.snapshot import current
 
 
 def load_query(schema: Schema) -> dict:
     """Validated arguments; a repeated, unknown or invalid parameter is a 400 naming it.
 
-    Also selects the dataset version the request reads (`dataset_version=`, default current).
+    `dataset_version` is validated here and resolved by api.read.snapshot (an unknown one is a 404
+    before the view runs); it is not among the returned arguments.
     """
     repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
     if repeated:
@@ -18,7 +19,8 @@ def load_query(schema: Schema) -> dict:
                       **{"invalid-params": params})
     try:
         args = schema.load(request.args.to_dict())
-        use_version(args.pop("dataset_version", None))
+        args.pop("dataset_version", None)
+        current()
         return args
     except ValidationError as error:
         valid = ", ".join(sorted(field.data_key or name for name, field in schema.load_fields.items())) or "none"

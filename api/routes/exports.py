@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from api.problems import Problem
 from api.read import formats, package
-from api.read.snapshot import Snapshot, current, use_version
+from api.read.snapshot import Snapshot, current, latest_snapshot
 from api.read.tables import TABLES
 from api.routes.arguments import load_query
 from api.routes.schemas import AsOfQuery
@@ -102,7 +102,7 @@ def write_all(snapshot: Snapshot, directory: Path, day: date, base_url: str) -> 
 def export_command(directory: Path, dataset_version: str | None, as_of) -> None:
     """Write every export file to DIRECTORY, byte for byte as /api/v1/exports serves it."""
     try:
-        snapshot = use_version(dataset_version)
+        snapshot = latest_snapshot(dataset_version)
     except Problem as problem:
         raise click.ClickException(problem.detail)
     day = as_of.date() if as_of else date.today()

@@ -9,7 +9,7 @@ from api.extensions import db
 from api.problems import Problem
 from api.routes.tokens import requires
 from api.write import curation, idempotency, revisions
-from api.write.versions import lock_writes
+from api.write.records import lock_writes
 
 bp = Blueprint("writes", __name__, url_prefix="/api/v1")
 COLLECTIONS = {"treaty-actions": "treaty_action", "policy-positions": "policy_position",

@@ -2,8 +2,8 @@
 
 Append-only: a write never deletes; a correction changes the current record and appends a
 revision with its reason, so the old text stays in the record's revision chain. Each write
-publishes a dataset version in the same transaction, like `flask seed`. Callers hold the
-write lock (versions.lock_writes) and commit.
+publishes a dataset version in the same transaction, like `flask seed`. Callers take the
+write lock first (records.lock_writes, once per transaction) and commit.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from api.problems import Problem, not_found
 from api.rules.status import CONSENT_KINDS
 from api.write import revisions
 from api.write.record_schemas import CorrectionIn
-from api.write.seed import apply_table, clean_record
+from api.write.records import MODELS, apply_table, clean_record, one_record_diff, row_as_record
 from api.write.seed_files import RECORD_CHECKS, TABLES
-from api.write.versions import MODELS, lock_writes, record_version, row_as_record, typed_changes
+from api.write.versions import record_version, typed_changes
 
 WRITABLE = ("treaty_action", "policy_position", "obligation_event", "source")
 correction_in = CorrectionIn()
@@ -66,8 +66,7 @@ def check(table: str, key: str, record: dict) -> None:
 
 def _save(table: str, key: str, clean: dict, fields: dict | None, author: str, reason: str) -> Written:
     model = MODELS[table]
-    diff = {"added": [] if fields else [key], "changed": {key: fields} if fields else {},
-            "removed": [], "pruned": False, "new": {key: clean}}
+    diff = one_record_diff(key, clean, fields)
     apply_table(model, diff, {s.id: s for s in db.session.scalars(db.select(Source))})
     version = record_version(typed_changes({table: diff}))
     name = version.version if version else None
@@ -79,7 +78,6 @@ def _save(table: str, key: str, clean: dict, fields: dict | None, author: str, r
 
 def create(table: str, body: dict, author: str) -> Written:
     """A new record: schema-valid (400), new (409), consistent with the data (422)."""
-    lock_writes()
     record = revisions.SCHEMAS[table].load(body)
     key = record[_key_field(table)]
     if db.session.get(MODELS[table], key) is not None:
@@ -92,7 +90,6 @@ def create(table: str, body: dict, author: str) -> Written:
 
 def correct(table: str, key: str, body: dict, author: str, if_match: str | None) -> Written:
     """A correction of the current revision named by If-Match (428 without, 412 if stale)."""
-    lock_writes()
     row = db.session.get(MODELS[table], key)
     if row is None:
         raise not_found(table.replace("_", " "), key)

@@ -26,11 +26,12 @@ from api.read import snapshot as snapshots
 from api.read.formats import csv_chunks, fingerprint
 from api.read.package import DESCRIPTOR, path_of
 from api.read.tables import TABLES
+from api.write.records import MODELS
 from api.write.seed import apply_seed
 from api.write.seed_files import TABLES as RECORD_TABLES
 from api.write.seed_files import SeedData, SeedError, checked
 from api.write.transactions import commit_or_report
-from api.write.versions import MODELS, latest
+from api.write.versions import latest
 
 # record table (api.seed_files) -> exported table (api.tables)
 LOADED = {"source": "sources", "treaty": "treaties", "state": "states",

@@ -1,22 +1,17 @@
 """Record revisions: every change to a record, from `flask seed` or the API, is appended as a
 new revision (what it said, when, who, why); none is ever updated or deleted.
 
-GET /api/v1/revisions/<table>/<id> shows a record's whole chain. It reads the database, not
-a snapshot: the chain is the audit trail, not a dataset version.
+GET /api/v1/revisions/<table>/<id> (api.routes.revisions) shows a record's whole chain.
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, request
-
 from api.extensions import db
 from api.models import RecordRevision
-from api.problems import Problem, not_found
+from api.write.records import MODELS, TableDiff, row_as_record
 from api.write.seed_files import TABLES
-from api.write.versions import MODELS, row_as_record
 
-bp = Blueprint("revisions", __name__, url_prefix="/api/v1/revisions")
 SCHEMAS = {table: schema for table, (_, schema, _) in TABLES.items()}
 LAST_FIELDS = ("confidence", "sources")
 
@@ -79,16 +74,16 @@ def chain(table: str, key: str) -> list[RecordRevision]:
                                    .order_by(RecordRevision.revision)))
 
 
-def unsaved_api_writes(diffs: dict) -> list[str]:
+def unsaved_api_writes(diffs: dict[str, TableDiff]) -> list[str]:
     """API revisions that loading these diffs would undo: files older than the API's writes.
 
     A change back to what an earlier revision said, or a prune, of a record whose current
     revision came through the API means the files were not written back (`flask writeback`)."""
     problems = []
     for table, diff in diffs.items():
-        stale = [k for k in diff["changed"] if as_seed_record(table, diff["new"][k]) in
+        stale = [k for k in diff.changed if as_seed_record(table, diff.new[k]) in
                  [r.record for r in chain(table, k)[:-1]]]
-        for key in stale + (diff["removed"] if diff["pruned"] else []):
+        for key in stale + (diff.removed if diff.pruned else []):
             latest = (chain(table, key) or [None])[-1]
             if latest is not None and latest.author != "seed":
                 problems.append(f"{table} {key}: loading the files would undo revision {latest.revision} by "
@@ -100,18 +95,3 @@ def revision_out(revision: RecordRevision) -> dict:
     return {"revision": revision.revision, "supersedes": revision.supersedes, "record": revision.record,
             "author": revision.author, "reason": revision.reason,
             "created_at": revision.created_at.isoformat() + "Z", "dataset_version": revision.dataset_version}
-
-
-@bp.get("/<table>/<id>")
-def show(table: str, id: str):
-    if request.args:
-        raise Problem(400, f"{', '.join(sorted(request.args))}: unknown parameter; this route takes none.",
-                      **{"invalid-params": [{"name": n, "reason": "Unknown parameter."} for n in sorted(request.args)]})
-    if table not in MODELS:
-        raise not_found("table", table, valid=list(MODELS))
-    revisions = chain(table, id)
-    if not revisions:
-        raise not_found(table.replace("_", " "), id)
-    body = {"table": table, "id": id, "current_revision": revisions[-1].revision,
-            "revisions": [revision_out(r) for r in revisions]}
-    return body, 200, {"ETag": etag(revisions[-1].revision), "Cache-Control": "no-cache"}

@@ -12,47 +12,13 @@ from flask import current_app
 from api.extensions import db
 from api.models import Source
 from api.write import revisions
+from api.write.records import MODELS, TableDiff, apply_table, diff_table, lock_writes
 from api.write.seed_files import SeedData, SeedError, read_seed
 from api.write.transactions import commit_or_report
-from api.write.versions import MODELS, lock_writes, record_version, row_as_record, typed_changes
+from api.write.versions import record_version, typed_changes
 
 
-def clean_record(record: dict, model) -> dict:
-    wanted = {column.key for column in model.__table__.columns} | ({"sources"} if model is not Source else set())
-    clean = {k: v for k, v in record.items() if k in wanted}
-    if "sources" in clean:
-        clean["sources"] = sorted(clean["sources"])
-    return clean
-
-
-def diff_table(model, new: dict[str, dict], prune: bool) -> dict:
-    """Added, changed (field by field: [old, new]) and removed records of one table."""
-    key = model.__mapper__.primary_key[0].key
-    old = {getattr(row, key): row_as_record(row) for row in db.session.scalars(db.select(model))}
-    new = {k: clean_record(v, model) for k, v in new.items()}
-    changed = {}
-    for k in sorted(new.keys() & old.keys()):
-        fields = {f: (old[k].get(f), v) for f, v in new[k].items() if old[k].get(f) != v}
-        if fields:
-            changed[k] = fields
-    return {"added": sorted(new.keys() - old.keys()), "changed": changed,
-            "removed": sorted(old.keys() - new.keys()), "pruned": prune, "new": new}
-
-
-def apply_table(model, diff: dict, sources: dict[str, Source]) -> None:
-    for key in diff["added"] + list(diff["changed"]):
-        values = dict(diff["new"][key])
-        cited = values.pop("sources", None)
-        row = db.session.get(model, key) or model()
-        for name, value in values.items():
-            setattr(row, name, value)
-        if cited is not None:
-            row.sources = [sources[source_id] for source_id in cited]
-        db.session.add(row)
-    db.session.flush()
-
-
-def apply_seed(data: SeedData, prune: bool = False, force: bool = False) -> dict:
+def apply_seed(data: SeedData, prune: bool = False, force: bool = False) -> dict[str, TableDiff]:
     """Bring the database to `data` in the current transaction; returns the per-table diffs.
 
     Every added, changed or removed record gets a new revision by the author "seed". Unless
@@ -69,7 +35,7 @@ def apply_seed(data: SeedData, prune: bool = False, force: bool = False) -> dict
         apply_table(MODELS[table], diffs[table], sources)
     if prune:
         for table in reversed(list(MODELS)):
-            for key in diffs[table]["removed"]:
+            for key in diffs[table].removed:
                 db.session.delete(db.session.get(MODELS[table], key))
             db.session.flush()
     version = record_version(typed_changes(diffs))
@@ -77,26 +43,26 @@ def apply_seed(data: SeedData, prune: bool = False, force: bool = False) -> dict
     return diffs
 
 
-def _append_revisions(data: SeedData, diffs: dict, version: str | None) -> None:
+def _append_revisions(data: SeedData, diffs: dict[str, TableDiff], version: str | None) -> None:
     for table, diff in diffs.items():
         numbers = revisions.latest_numbers(table)
-        for key in diff["added"] + list(diff["changed"]):
-            verb = "added from" if key in diff["added"] else f"changed ({', '.join(sorted(diff['changed'][key]))}) in"
-            revisions.append(table, key, revisions.as_seed_record(table, diff["new"][key]), "seed",
+        for key in diff.written:
+            verb = "added from" if key in diff.added else f"changed ({', '.join(sorted(diff.changed[key]))}) in"
+            revisions.append(table, key, revisions.as_seed_record(table, diff.new[key]), "seed",
                              f"flask seed: {verb} {data.tables[table][key]['_file']}", version, numbers.get(key))
-        for key in diff["removed"] if diff["pruned"] else []:
+        for key in diff.removed if diff.pruned else []:
             revisions.append(table, key, None, "seed", "flask seed --prune: no longer in the files",
                              version, numbers.get(key))
     db.session.flush()
 
 
-def describe(diffs: dict, prune: bool) -> list[str]:
+def describe(diffs: dict[str, TableDiff], prune: bool) -> list[str]:
     lines = []
     for table, diff in diffs.items():
-        lines += [f"{table}: added {k}" for k in diff["added"]]
-        lines += [f"{table}: changed {k}: {', '.join(sorted(fields))}" for k, fields in diff["changed"].items()]
+        lines += [f"{table}: added {k}" for k in diff.added]
+        lines += [f"{table}: changed {k}: {', '.join(sorted(fields))}" for k, fields in diff.changed.items()]
         verb = "removed" if prune else "in the database but not in the files (use --prune to remove)"
-        lines += [f"{table}: {verb} {k}" for k in diff["removed"]]
+        lines += [f"{table}: {verb} {k}" for k in diff.removed]
     return lines
 
 

@@ -16,10 +16,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import selectinload
 
 from api.extensions import db
-from api.models import DatasetVersion, ObligationEvent, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
+from api.models import DatasetVersion, Source
+from api.write.records import MODELS, TableDiff, row_as_record
 
-MODELS = {"source": Source, "treaty": Treaty, "state": State,
-          "treaty_action": TreatyAction, "policy_position": PolicyPosition, "obligation_event": ObligationEvent}
 EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
 # Tables added after the first release are left out of snapshots while empty, so the same
 # data keeps its content hash (and no new version is published) when only the code changed.
@@ -28,14 +27,6 @@ ADDED_LATER = ("obligation_event",)
 
 def jsonable(value):
     return value.isoformat() if isinstance(value, (date, datetime)) else value
-
-
-def row_as_record(row) -> dict:
-    """A row as plain values: columns plus the ids of the sources it cites."""
-    record = {column.key: getattr(row, column.key) for column in type(row).__table__.columns}
-    if not isinstance(row, Source):
-        record["sources"] = sorted(source.id for source in row.sources)
-    return record
 
 
 def current_tables() -> dict[str, list[dict]]:
@@ -53,25 +44,19 @@ def current_tables() -> dict[str, list[dict]]:
     return tables
 
 
-def typed_changes(diffs: dict) -> list[dict]:
+def typed_changes(diffs: dict[str, TableDiff]) -> list[dict]:
     """Flatten per-table diffs into typed, record-level changes."""
     changes = []
     for table, diff in diffs.items():
-        for key in diff["added"]:
+        for key in diff.added:
             kind = "event" if table in EVENT_TABLES else "correction"
             changes.append({"table": table, "id": key, "change": "added", "kind": kind})
-        for key, fields in diff["changed"].items():
+        for key, fields in diff.changed.items():
             changes.append({"table": table, "id": key, "change": "changed", "kind": "correction",
                             "fields": {f: [jsonable(old), jsonable(new)] for f, (old, new) in fields.items()}})
-        for key in diff["removed"] if diff["pruned"] else []:
+        for key in diff.removed if diff.pruned else []:
             changes.append({"table": table, "id": key, "change": "removed", "kind": "correction"})
     return changes
-
-
-def lock_writes() -> None:
-    """Serialize writers until this transaction ends: a row lock on PostgreSQL, the
-    database write lock on SQLite. Reads after it see every earlier write committed."""
-    db.session.execute(db.update(WriteLock).where(WriteLock.id == 1).values(writes=WriteLock.writes + 1))
 
 
 def latest() -> DatasetVersion | None:
@@ -81,7 +66,7 @@ def latest() -> DatasetVersion | None:
 def record_version(changes: list[dict]) -> DatasetVersion | None:
     """Snapshot the tables as a new version, unless the content is unchanged.
 
-    Call it after lock_writes(), so concurrent writers publish one after the other."""
+    Call it after records.lock_writes(), so concurrent writers publish one after the other."""
     payload = json.dumps(current_tables(), sort_keys=True, separators=(",", ":")).encode()
     content_hash = hashlib.sha256(payload).hexdigest()
     previous = latest()

@@ -17,10 +17,9 @@ from marshmallow import ValidationError, fields
 
 from api.extensions import db
 from api.rules.status import MINE_BAN_TREATY
+from api.write.records import MODELS, clean_record, row_as_record
 from api.write.revisions import SCHEMAS, as_seed_record
-from api.write.seed import clean_record
 from api.write.seed_files import TABLES, as_text
-from api.write.versions import MODELS, row_as_record
 
 NEW_FILE = {"source": lambda r: "sources/curated.yaml", "treaty": lambda r: "treaties.yaml",
             "state": lambda r: "states.yaml", "treaty_action": lambda r: f"treaty_actions/{r['treaty']}.yaml",
