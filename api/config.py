@@ -1,4 +1,4 @@
-"""Every setting, read from the environment with a default (the README lists them)."""
+"""Every setting, read from the environment with a default (docs/operations.md lists them)."""
 import os
 from pathlib import Path
 
@@ -18,7 +18,6 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
-    JSON_SORT_KEYS = False
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
     RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
