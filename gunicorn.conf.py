@@ -18,7 +18,7 @@ max_requests_jitter = 1000
 # it, each worker recycled by max_requests spent ~0.7 s of a core importing and rebuilding
 # before serving again (about 70 us per request at 10,000 requests); with it a fork is enough.
 preload_app = True
-# The app writes one JSON access-log line per request (api/traffic.py); set ACCESS_LOG=- for
+# The app writes one JSON access-log line per request (api/middleware/traffic.py); set ACCESS_LOG=- for
 # gunicorn's own line as well.
 accesslog = os.environ.get("ACCESS_LOG") or None
 

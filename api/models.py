@@ -1,7 +1,7 @@
 """The data model: treaties, states, treaty actions, policy positions, Article 4 and 5
 obligation events, and their sources.
 
-Status is never stored: it is derived from treaty actions by api.status.
+Status is never stored: it is derived from treaty actions by api.rules.status.
 """
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ class PolicyPosition(db.Model):
 
 
 class ObligationEvent(db.Model):
-    """A dated fact about a state's Article 4 or 5 obligation; deadlines are derived by api.status."""
+    """A dated fact about a state's Article 4 or 5 obligation; deadlines are derived by api.rules.status."""
     id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     state_iso2: Mapped[str] = mapped_column(sa.ForeignKey("state.iso2"), index=True)
     article: Mapped[int]

@@ -1,6 +1,6 @@
 """A WSGI front door for repeated reads: a cached answer is served without entering Flask.
 
-A read's answer depends only on the dataset version, the day and the URL (api/http_cache.py
+A read's answer depends only on the dataset version, the day and the URL (api/middleware/response_cache.py
 stores it after the first request). Serving it needs none of Flask's request machinery; the
 per-request duties still happen here, with the same code as in the app: the rate limit
 (Flask-Limiter's own backend, same counters), the request id, a 304 for a matching ETag, gzip,

@@ -1,6 +1,6 @@
 """What the readable pages show, assembled from the API's own service functions.
 
-No query of its own: everything comes from api.queries and the API's view helpers, so a page
+No query of its own: everything comes from api.read.queries and api.read.representations, so a page
 and the JSON it links to always agree.
 """
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from api.read import queries
+from api.read.citation import bibtex_entry
 from api.read.representations import list_item, matches
 from api.rules import status
 from api.rules.sentences import long_date
@@ -36,29 +37,20 @@ def search(memberships: dict, text: str, day: date) -> list:
     return sorted(found, key=lambda s: s.name)
 
 
-def events(state, treaties: list) -> list[dict]:
+def events(state) -> list[dict]:
     """Treaty actions and policy changes of one state, in date order, undated last."""
-    rows = [{"date": a.date, "kind": "treaty", "title": f"{a.kind.replace('_', ' ').capitalize()} ({t.short_name})",
-             "text": a.notes or "", "record": a} for t in treaties
-            for a in queries.memberships(t, state)[state.iso2].actions]
-    rows += [{"date": e.position.effective, "kind": "policy",
-              "title": f"Policy on {e.position.dimension.replace('_', ' ')}: {e.position.position.replace('_', ' ')}",
-              "text": e.position.summary, "record": e.position}
-             for e in queries.positions_with_context(queries.policy_positions(state))]
-    return sorted(rows, key=lambda r: (r["date"] is None, r["date"] or date.max))
-
-
-def status_changes(memberships: dict, start: date, end: date) -> dict:
-    """Who joined, who left, and whose status otherwise changed between two dates."""
-    result = {"joined": [], "left": [], "changed": []}
-    for membership in memberships.values():
-        before, after = membership.on(start), membership.on(end)
-        if before.status == after.status:
-            continue
-        row = {"state": membership.state, "before": before.status, "after": after.status, "since": after.start}
-        was, now = before.status in status.BOUND_STATUSES, after.status in status.BOUND_STATUSES
-        result["joined" if now and not was else "left" if was and not now else "changed"].append(row)
-    return result
+    rows = []
+    for event in queries.history(state):
+        if event.type == "treaty_action":
+            action, treaty = event.record, queries.get_treaty(event.record.treaty_slug)
+            rows.append({"date": event.date, "kind": "treaty", "record": action, "text": action.notes or "",
+                         "title": f"{action.kind.replace('_', ' ').capitalize()} ({treaty.short_name})"})
+        elif event.type == "policy_position":
+            position = event.record.position
+            rows.append({"date": event.date, "kind": "policy", "record": position, "text": position.summary,
+                         "title": f"Policy on {position.dimension.replace('_', ' ')}: "
+                                  f"{position.position.replace('_', ' ')}"})
+    return rows
 
 
 def policy_changes(states: list, start: date, end: date) -> list[dict]:
@@ -82,6 +74,6 @@ def citation(state, day: date, permalink: str, accessed: date, version: str | No
             f"{permalink}")
     key = f"mbt-{state.iso2.lower()}-{day.isoformat()}"
     note = f"{edition}; accessed {accessed.isoformat()}"
-    bibtex = (f"@misc{{{key},\n  author = {{{{Mine Ban Treaty Status API}}}},\n  title = {{{title}}},\n"
-              f"  year = {{{accessed.year}}},\n  howpublished = {{\\url{{{permalink}}}}},\n  note = {{{note}}}\n}}")
+    bibtex = bibtex_entry(key, "Mine Ban Treaty Status API", title, year=accessed.year,
+                          howpublished=f"\\url{{{permalink}}}", note=note)
     return {"text": text, "bibtex": bibtex, "version": version}

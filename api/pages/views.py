@@ -1,6 +1,6 @@
 """Readable HTML pages for journalists: home (search, figures, map, chart), country, compare.
 
-Built from the same service functions as the JSON API (api.queries and the countries view
+Built from the same service functions as the JSON API (api.read.queries and api.read.representations
 helpers), so a page never says something the API does not. Errors render as HTML here;
 the API keeps its problem+json handler.
 """
@@ -89,7 +89,7 @@ def country(code: str):
     permalink = url_for("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version,
                         _external=True)
     return render_template("country.html", state=state, day=day, today=today, statuses=statuses,
-                           events=page_data.events(state, treaties),
+                           events=page_data.events(state),
                            positions=queries.positions_on(queries.policy_positions(state), day),
                            obligations=queries.obligations(state, day),
                            cite=page_data.citation(state, day, permalink, today, version))
@@ -99,10 +99,10 @@ def country(code: str):
 def compare():
     today = date.today()
     start, end = day_arg("from", date(today.year - 1, today.month, 1)), day_arg("to", today)
-    memberships = queries.memberships(queries.get_treaty(MINE_BAN_TREATY))
-    states = sorted((m.state for m in memberships.values()), key=lambda s: s.name)
+    treaty = queries.get_treaty(MINE_BAN_TREATY)
+    states = sorted((m.state for m in queries.memberships(treaty).values()), key=lambda s: s.name)
     return render_template("compare.html", start=start, end=end,
-                           changes=page_data.status_changes(memberships, start, end),
+                           changes=queries.status_changes(treaty, start, end),
                            policies=page_data.policy_changes(states, start, end))
 
 

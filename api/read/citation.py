@@ -13,16 +13,21 @@ def package_url(base_url: str, version: str) -> str:
     return f"{base_url.rstrip('/')}/api/v1/exports/datapackage.zip?dataset_version={version}"
 
 
+def bibtex_entry(key: str, author: str, title: str, **fields: object) -> str:
+    """A BibTeX @misc entry. The author is braced twice so BibTeX keeps it as one corporate name."""
+    lines = [f"  author = {{{{{author}}}}}", f"  title = {{{title}}}", *(f"  {k} = {{{v}}}" for k, v in fields.items())]
+    return f"@misc{{{key},\n" + ",\n".join(lines) + "\n}"
+
+
 def citation(version: str, released: datetime, base_url: str) -> dict:
     """The citation of `version` in the three forms reference managers and papers use."""
     url, day = package_url(base_url, version), released.date()
     text = (f"{AUTHOR} ({day.year}). {TITLE}, version {version} [Data set]. "
             f"Released {day.isoformat()}. Licensed under CC BY 4.0. {url}")
     key = "minebantreaty_" + version.replace(".", "_").replace("-", "_")
-    bibtex = (f"@misc{{{key},\n  author = {{{{{AUTHOR}}}}},\n  title = {{{TITLE}}},\n"
-              f"  year = {{{day.year}}},\n  month = {{{day.month}}},\n  version = {{{version}}},\n"
-              f"  howpublished = {{\\url{{{url}}}}},\n  note = {{Data set, released {day.isoformat()}, "
-              f"licensed under CC BY 4.0}}\n}}\n")
+    bibtex = bibtex_entry(key, AUTHOR, TITLE, year=day.year, month=day.month, version=version,
+                          howpublished=f"\\url{{{url}}}",
+                          note=f"Data set, released {day.isoformat()}, licensed under CC BY 4.0") + "\n"
     csl = {"id": key, "type": "dataset", "title": TITLE, "author": [{"literal": AUTHOR}],
            "issued": {"date-parts": [[day.year, day.month, day.day]]}, "version": version,
            "URL": url, "license": LICENCE["name"]}

@@ -8,9 +8,10 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from api.problems import not_found
-from api.read.snapshot import Record, current
+from api.read.snapshot import Record, Snapshot, current
 from api.rules import status
 from api.rules.names import fold
 from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
@@ -102,9 +103,11 @@ class Membership:
         return [a for a in self.actions if a.date is None]
 
 
-def memberships(treaty: Record, state: Record | None = None) -> dict[str, Membership]:
-    """Every state's membership under `treaty` (or only `state`'s), by alpha-2 code."""
-    snapshot = current()
+def memberships(treaty: Record, state: Record | None = None, snapshot: Snapshot | None = None
+                ) -> dict[str, Membership]:
+    """Every state's membership under `treaty` (or only `state`'s), by alpha-2 code, from the
+    request's snapshot or the one given (exports stream from a snapshot outside a request)."""
+    snapshot = snapshot or current()
 
     def compute():
         by_state = defaultdict(list)
@@ -117,6 +120,32 @@ def memberships(treaty: Record, state: Record | None = None) -> dict[str, Member
 
     everyone = snapshot.once(("memberships", treaty.slug), compute)
     return everyone if state is None else {state.iso2: everyone[state.iso2]}
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A state whose status on `end` differs from its status on `start`."""
+    state: Record
+    before: str
+    after: str
+    since: date | None
+
+    @property
+    def group(self) -> str:
+        """joined (bound now, not before), left (the reverse) or changed."""
+        was, now = self.before in status.BOUND_STATUSES, self.after in status.BOUND_STATUSES
+        return "joined" if now and not was else "left" if was and not now else "changed"
+
+
+def status_changes(treaty: Record, start: date, end: date) -> dict[str, list[StatusChange]]:
+    """Who joined, who left, and whose status otherwise changed between two dates."""
+    groups: dict[str, list[StatusChange]] = {"joined": [], "left": [], "changed": []}
+    for membership in memberships(treaty).values():
+        before, after = membership.on(start), membership.on(end)
+        if before.status != after.status:
+            change = StatusChange(membership.state, before.status, after.status, after.start)
+            groups[change.group].append(change)
+    return groups
 
 
 def parties_timeline(treaty: Record) -> list[dict]:
@@ -233,3 +262,22 @@ def _obligations_on(state: Record, in_force: date, day: date) -> list[Obligation
                                                    for e in known], day)
         result.append(Obligation(article, original, computed, known))
     return result
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One entry of a state's history: a treaty action, a policy position (with its context) or
+    an obligation event."""
+    type: str
+    date: date | None
+    record: Any
+
+
+def history(state: Record) -> list[HistoryEvent]:
+    """Everything recorded about a state, in date order, undated last."""
+    events = [HistoryEvent("treaty_action", a.date, a)
+              for t in all_treaties() for a in memberships(t, state)[state.iso2].actions]
+    events += [HistoryEvent("policy_position", e.position.effective, e)
+               for e in positions_with_context(policy_positions(state))]
+    events += [HistoryEvent("obligation_event", e.date, e) for e in obligation_events(state)]
+    return sorted(events, key=lambda e: (e.date is None, e.date or date.max))

@@ -7,14 +7,13 @@ strings, or None for unknown.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from api.read import queries
 from api.read.snapshot import Snapshot
 from api.rules import status
-from api.rules.status import rules_of, to_act
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,8 @@ def _records(attribute: str) -> Callable:
 def _memberships(snapshot: Snapshot) -> list[tuple[str, str, list[status.Transition]]]:
     """(treaty, state, transitions) for every treaty and state, in a stable order."""
     def compute():
-        acts = defaultdict(list)
-        for action in snapshot.actions:
-            acts[action.treaty_slug, action.state_iso2].append(to_act(action))
-        return [(slug, iso2, status.transitions(acts[slug, iso2], rules_of(treaty)))
-                for slug, treaty in sorted(snapshot.treaties.items()) for iso2 in sorted(snapshot.states)]
+        return [(slug, iso2, membership.timeline) for slug, treaty in sorted(snapshot.treaties.items())
+                for iso2, membership in sorted(queries.memberships(treaty, snapshot=snapshot).items())]
     return snapshot.once("export_memberships", compute)
 
 

@@ -94,14 +94,9 @@ def obligations(code: str):
 def history(code: str):
     args = load_query(PagedQuery())
     state = queries.get_state(code)
-    events = [{"type": "treaty_action", "date": a.date, "record": action_out.dump(a)}
-              for t in queries.all_treaties() for a in queries.memberships(t, state)[state.iso2].actions]
-    events += [{"type": "policy_position", "date": e.position.effective, "record": position_out.dump(e)}
-               for e in queries.positions_with_context(queries.policy_positions(state))]
-    events += [{"type": "obligation_event", "date": e.date, "record": obligation_event_out.dump(e)}
-               for e in queries.obligation_events(state)]
-    events.sort(key=lambda e: (e["date"] is None, e["date"] or date.max))
-    for event in events:
-        event["date"] = event["date"].isoformat() if event["date"] else None
+    dump = {"treaty_action": action_out.dump, "policy_position": position_out.dump,
+            "obligation_event": obligation_event_out.dump}
+    events = [{"type": e.type, "date": e.date.isoformat() if e.date else None, "record": dump[e.type](e.record)}
+              for e in queries.history(state)]
     body, headers = page(events, args, HISTORY_LIST)
     return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name}, **body}, 200, headers

@@ -62,18 +62,6 @@ def diff(slug: str):
     """Who joined, who left and whose status changed between two dates."""
     args = load_query(DiffQuery())
     treaty, start, end = queries.get_treaty(slug), args["from_"], args["to"]
-    joined, left, changed = [], [], []
-    for membership in queries.memberships(treaty).values():
-        before, after = membership.on(start).status, membership.on(end).status
-        if before == after:
-            continue
-        item = {"iso2": membership.state.iso2, "name": membership.state.name, "from": before, "to": after}
-        bound_before, bound_after = before in BOUND_STATUSES, after in BOUND_STATUSES
-        if bound_after and not bound_before:
-            joined.append(item)
-        elif bound_before and not bound_after:
-            left.append(item)
-        else:
-            changed.append(item)
-    return {"treaty": treaty.slug, "from": start.isoformat(), "to": end.isoformat(),
-            "joined": joined, "left": left, "changed": changed}
+    groups = {group: [{"iso2": c.state.iso2, "name": c.state.name, "from": c.before, "to": c.after} for c in changes]
+              for group, changes in queries.status_changes(treaty, start, end).items()}
+    return {"treaty": treaty.slug, "from": start.isoformat(), "to": end.isoformat(), **groups}

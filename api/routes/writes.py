@@ -1,5 +1,5 @@
 """Curators' writes under /api/v1: create treaty actions, policy positions, obligation events
-and sources, and correct them. Every route needs a `curator` token; the work is in api.curation.
+and sources, and correct them. Every route needs a `curator` token; the work is in api.write.curation.
 """
 from __future__ import annotations
 

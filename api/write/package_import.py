@@ -33,7 +33,7 @@ from api.write.seed_files import SeedData, SeedError, checked
 from api.write.transactions import commit_or_report
 from api.write.versions import latest
 
-# record table (api.seed_files) -> exported table (api.tables)
+# record table (api.write.seed_files) -> exported table (api.read.tables)
 LOADED = {"source": "sources", "treaty": "treaties", "state": "states",
           "treaty_action": "treaty_actions", "policy_position": "policy_positions",
           "obligation_event": "obligations"}

@@ -2,7 +2,7 @@
 
 Idempotent: a second run changes nothing. Everything happens in one transaction, so an
 invalid file or a failure half-way leaves the database as it was. Each run that changes
-anything publishes a new dataset version (api.versions).
+anything publishes a new dataset version (api.write.versions).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Read and validate the curated files in seed_data/ into plain records.
 
 Every problem is reported with the file, the record and the field, and nothing is
-written: loading happens in api.seed only once every file is valid.
+written: loading happens in api.write.seed only once every file is valid.
 """
 from __future__ import annotations
 
