@@ -20,6 +20,7 @@ class Config:
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
     RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
+    FAST_PATH = os.environ.get("FAST_PATH", "true").lower() != "false"  # the WSGI front door for cached reads
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_ANONYMOUS = os.environ.get("RATELIMIT_ANONYMOUS", "600 per minute")

@@ -17,10 +17,43 @@ from limits import parse
 from werkzeug.http import parse_accept_header, parse_etags
 
 from api.middleware import traffic
-from api.middleware.response_cache import CACHEABLE, cache_key
+from api.middleware.response_cache import CACHEABLE, ENTRY_HEADERS, REPLAYED, cache_key
 
+# Headers this module sets itself, per request.
 PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset",
                "content-length", "content-encoding", "date"}
+# Headers a cached entry carries (api.middleware.response_cache builds them).
+_CACHED_NAMES = {name.lower() for name in (*ENTRY_HEADERS, *REPLAYED)}
+
+# The app's request hooks this module was reviewed against. A cached answer skips them all, so
+# each one's effect must be reproduced here (rate limit, request id, access log) or learnt
+# (headers added after the view: CORS, security). tests/test_fast_path.py fails when the app's
+# hooks differ from this list: review this module, then update it.
+REVIEWED_HOOKS = {
+    "before_request": ("api.read.snapshot.forget_choice", "api.middleware.traffic._start",
+                       "flask_limiter._extension.Limiter._check_request_limit",
+                       "api.middleware.security.refuse_hostile", "api.middleware.response_cache.serve_cached",
+                       "pages: api.pages.views._resolve_version"),
+    "after_request": ("api.middleware.traffic._log", "api.middleware.traffic._draft_headers",
+                      "flask_limiter._extension.Limiter.__inject_headers",
+                      "flask_cors.extension.make_after_request_function.<locals>.cors_after_request",
+                      "api.middleware.security.secure", "api.middleware.response_cache.store_and_finish"),
+    "teardown_request": ("flask_limiter._extension.Limiter.__release_context",),
+}
+
+
+def app_hooks(app) -> dict[str, tuple[str, ...]]:
+    """The app's request hooks by kind, named as in REVIEWED_HOOKS (blueprint hooks prefixed)."""
+    def name(function) -> str:
+        function = function.func if isinstance(function, functools.partial) else function
+        return f"{function.__module__}.{function.__qualname__}"
+
+    hooks = {}
+    for kind in REVIEWED_HOOKS:
+        registered = getattr(app, f"{kind}_funcs")
+        hooks[kind] = tuple(f"{scope}: {name(f)}" if scope else name(f)
+                            for scope in sorted(registered, key=lambda s: s or "") for f in registered[scope])
+    return hooks
 
 
 class FrontCache:
@@ -105,11 +138,6 @@ def _plain_read(environ) -> bool:
             and ("HTTP_IF_MODIFIED_SINCE" not in environ or "HTTP_IF_NONE_MATCH" in environ))
 
 
-# the headers a cached entry itself carries (see http_cache._entry)
-_CACHED_NAMES = {"content-type", "etag", "last-modified", "cache-control", "vary", "x-api-version",
-                 "x-dataset-version", "link", "x-total-count"}
-
-
 @functools.lru_cache(maxsize=16)
 def _parsed(limit: str):
     return parse(limit)
@@ -127,5 +155,7 @@ def _not_modified(environ, entry) -> bool:
 
 
 def init_app(app) -> None:
-    """Install before any other WSGI middleware wraps the app (ProxyFix must run first)."""
-    app.wsgi_app = FrontCache(app)
+    """Install before any other WSGI middleware wraps the app (ProxyFix must run first);
+    FAST_PATH=false leaves every request to Flask."""
+    if app.config["FAST_PATH"]:
+        app.wsgi_app = FrontCache(app)

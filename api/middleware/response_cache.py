@@ -23,7 +23,10 @@ API_VERSION = "1"
 CACHEABLE = "/api/v1"
 GZIP_MIN_BYTES = 512
 CACHED_TYPES = ("application/json", "application/atom+xml")
-REPLAYED = ("Link", "X-Total-Count")  # headers a view sets that a cached copy must repeat
+# The headers of a cached entry, in order: its own, then those a view set that a copy must repeat.
+ENTRY_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "X-API-Version",
+                 "X-Dataset-Version")
+REPLAYED = ("Link", "X-Total-Count")
 
 
 class ResponseCache:
@@ -106,10 +109,9 @@ def _entry(response, snapshot) -> Cached:
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
     pinned = requested_version() is not None
-    headers = (("Content-Type", response.content_type), ("ETag", f'"{etag}"'),
-               ("Last-Modified", http_date(snapshot.released)),
-               ("Cache-Control", f"public, max-age={86400 if pinned else 300}"), ("Vary", "Accept-Encoding"),
-               ("X-API-Version", API_VERSION), ("X-Dataset-Version", snapshot.version),
+    own = (response.content_type, f'"{etag}"', http_date(snapshot.released),
+           f"public, max-age={86400 if pinned else 300}", "Accept-Encoding", API_VERSION, snapshot.version)
+    headers = (*zip(ENTRY_HEADERS, own, strict=True),
                *((name, response.headers[name]) for name in REPLAYED if name in response.headers))
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
     return Cached(body, gzipped, etag, snapshot.released, response.mimetype, headers)

@@ -5,6 +5,9 @@ import gzip
 import pytest
 from flask.testing import FlaskClient
 
+from api.middleware import fast_path
+from api.middleware.response_cache import ENTRY_HEADERS, REPLAYED
+
 PER_REQUEST = {"X-Cache", "X-Request-ID", "RateLimit-Remaining", "RateLimit-Reset", "Date"}
 URL = "/api/v1/countries/FI/status?as_of=2020-01-01"
 
@@ -72,3 +75,57 @@ def test_requests_needing_more_go_to_flask(front, headers):
         assert response.headers["Access-Control-Allow-Origin"] == "*"
     else:
         assert response.status_code == 304
+
+
+def test_the_fast_path_was_reviewed_against_the_apps_hooks(app_factory):
+    """A cached answer skips every request hook: a hook added, removed or reordered needs the
+    fast path reviewed (api/middleware/fast_path.py), then REVIEWED_HOOKS updated. Rate limits on,
+    as in production (the limiter's hooks are registered only then)."""
+    assert fast_path.app_hooks(app_factory(RATELIMIT_ENABLED=True)) == fast_path.REVIEWED_HOOKS, (
+        "The app's request hooks changed: review api/middleware/fast_path.py (a cached answer skips "
+        "them) and update its REVIEWED_HOOKS")
+
+
+def test_the_guard_notices_a_new_hook(app_factory):
+    other = app_factory(RATELIMIT_ENABLED=True)
+    other.after_request(lambda response: response)
+    assert fast_path.app_hooks(other) != fast_path.REVIEWED_HOOKS
+
+
+def test_the_fast_path_replays_the_response_caches_own_headers(front):
+    """The header names the front door treats as the entry's are the response cache's, not a copy."""
+    response = front.test_client().get(URL)
+    entry_names = [name for name, _ in response.headers if name in (*ENTRY_HEADERS, *REPLAYED)]
+    assert set(ENTRY_HEADERS) <= set(entry_names)
+    assert {name.lower() for name in (*ENTRY_HEADERS, *REPLAYED)} == fast_path._CACHED_NAMES
+
+
+def test_fast_path_false_leaves_every_read_to_flask(app_factory):
+    off = app_factory(VERSION_CHECK_SECONDS=60, FAST_PATH=False)
+    assert not isinstance(off.wsgi_app, fast_path.FrontCache)
+    client = off.test_client()
+    client.get(URL)
+    calls = []
+    inner = off.wsgi_app
+    off.wsgi_app = lambda environ, start_response: calls.append(environ["PATH_INFO"]) or inner(environ, start_response)
+    assert client.get(URL).headers["X-Cache"] == "hit"  # from the response cache, inside Flask
+    assert calls == ["/api/v1/countries/FI/status"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/countries?as_of=2021-01-01&limit=5", "/api/v1/countries/US", "/api/v1/countries/FI/history",
+    "/api/v1/treaties/apmbc/participants?as_of=2026-06-01",
+    "/api/v1/treaties/apmbc/participants/diff?from=2025-01-01&to=2026-11-01",
+    "/api/v1/treaties/apmbc/timeline?limit=3", "/api/v1/changes?limit=3", "/api/v1/dataset", "/api/v1/exports",
+])
+def test_every_kind_of_read_is_the_same_answer_from_the_fast_path(front, url):
+    """Contract-validated with the fast path on: the second read never enters Flask and says the same."""
+    client = front.test_client()
+    first = client.get(url)
+    assert first.status_code == 200
+    front.wsgi_app.inner = lambda *args: pytest.fail(f"{url}: a repeated read went into Flask")
+    second = client.get(url)
+    assert second.headers["X-Cache"] == "hit" and second.data == first.data
+    drop = {"X-Cache", "X-Request-ID", "Date", "RateLimit-Remaining", "RateLimit-Reset"}
+    assert sorted((k, v) for k, v in second.headers if k not in drop) == \
+        sorted((k, v) for k, v in first.headers if k not in drop)
