@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test fuzz install install-dev db clean
+.PHONY: help run test fuzz lint lock install install-dev db clean
+.DEFAULT_GOAL := help
 FUZZ_EXAMPLES ?= 100
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 run: install db  ## install, create and seed the database, serve on 127.0.0.1:8000
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -20,6 +24,14 @@ test: install-dev  ## run the suite on SQLite, and on PostgreSQL when one is rea
 
 fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite
+
+lint: install-dev  ## ruff (style, imports, bugs) and mypy (types; strict on api/rules and api/read)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+lock: install-dev  ## re-pin requirements*.txt, with every transitive dependency, from requirements*.in
+	$(BIN)/pip-compile -q --strip-extras --annotation-style=line --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --strip-extras --annotation-style=line --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 db: install  ## create or upgrade the schema, then load seed_data/ (idempotent)
 	$(BIN)/flask db upgrade
@@ -40,5 +52,5 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-clean:
+clean:  ## remove the virtualenv and the default SQLite database
 	rm -rf $(VENV) instance/treaty.db

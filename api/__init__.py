@@ -25,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
 
     db.init_app(app)

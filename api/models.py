@@ -10,7 +10,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.extensions import db
+from api.extensions import Model, db
+
+Day = date  # for fields after one named `date`, which shadows the type inside its class
 
 
 def _citations(name: str, key: str) -> sa.Table:
@@ -29,7 +31,7 @@ policy_sources = _citations("policy_position_source", "policy_position.id")
 obligation_sources = _citations("obligation_event_source", "obligation_event.id")
 
 
-class Source(db.Model):
+class Source(Model):
     id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     url: Mapped[str] = mapped_column(sa.String(1000))
     title: Mapped[str] = mapped_column(sa.String(500))
@@ -38,7 +40,7 @@ class Source(db.Model):
     accessed: Mapped[date]
 
 
-class Treaty(db.Model):
+class Treaty(Model):
     slug: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300))
     short_name: Mapped[str] = mapped_column(sa.String(100))
@@ -55,7 +57,7 @@ class Treaty(db.Model):
     sources: Mapped[list[Source]] = relationship(secondary=treaty_sources, order_by=Source.id)
 
 
-class State(db.Model):
+class State(Model):
     iso2: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
     iso3: Mapped[str] = mapped_column(sa.String(3), unique=True)
     numeric: Mapped[str] = mapped_column(sa.String(3), unique=True)
@@ -71,17 +73,17 @@ class State(db.Model):
     sources: Mapped[list[Source]] = relationship(secondary=state_sources, order_by=Source.id)
 
 
-class TreatyAction(db.Model):
+class TreatyAction(Model):
     id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     state_iso2: Mapped[str] = mapped_column(sa.ForeignKey("state.iso2"), index=True)
     treaty_slug: Mapped[str] = mapped_column(sa.ForeignKey("treaty.slug"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(30))
     date: Mapped[date | None]
     date_precision: Mapped[str] = mapped_column(sa.String(5), default="day")
-    effective: Mapped[date | None]
+    effective: Mapped[Day | None]
     depositary_ref: Mapped[str | None] = mapped_column(sa.String(80))
     armed_conflict_hold: Mapped[bool] = mapped_column(default=False)
-    conflict_ended: Mapped[date | None]
+    conflict_ended: Mapped[Day | None]
     dispute: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     confidence: Mapped[str] = mapped_column(sa.String(30))
@@ -89,7 +91,7 @@ class TreatyAction(db.Model):
     state: Mapped[State] = relationship()
 
 
-class PolicyPosition(db.Model):
+class PolicyPosition(Model):
     id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     state_iso2: Mapped[str] = mapped_column(sa.ForeignKey("state.iso2"), index=True)
     dimension: Mapped[str] = mapped_column(sa.String(30))
@@ -106,7 +108,7 @@ class PolicyPosition(db.Model):
     state: Mapped[State] = relationship()
 
 
-class ObligationEvent(db.Model):
+class ObligationEvent(Model):
     """A dated fact about a state's Article 4 or 5 obligation; deadlines are derived by api.rules.status."""
     id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     state_iso2: Mapped[str] = mapped_column(sa.ForeignKey("state.iso2"), index=True)
@@ -114,7 +116,7 @@ class ObligationEvent(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(30))
     date: Mapped[date | None]
     date_precision: Mapped[str] = mapped_column(sa.String(5), default="day")
-    deadline: Mapped[date | None]  # extension_granted only: the new Article 5 deadline
+    deadline: Mapped[Day | None]  # extension_granted only: the new Article 5 deadline
     quote: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     confidence: Mapped[str] = mapped_column(sa.String(30))
@@ -122,7 +124,7 @@ class ObligationEvent(db.Model):
     state: Mapped[State] = relationship()
 
 
-class DatasetVersion(db.Model):
+class DatasetVersion(Model):
     """One published version of the data: a snapshot of every table and what changed."""
     version: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -132,7 +134,7 @@ class DatasetVersion(db.Model):
     snapshot: Mapped[bytes] = mapped_column(sa.LargeBinary)  # zlib-compressed JSON of every table
 
 
-class RecordRevision(db.Model):
+class RecordRevision(Model):
     """One revision of one record, appended for every change (seed or API); never updated."""
     __table_args__ = (sa.UniqueConstraint("table_name", "record_id", "revision"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,7 +149,7 @@ class RecordRevision(db.Model):
     dataset_version: Mapped[str | None] = mapped_column(sa.String(40))
 
 
-class Token(db.Model):
+class Token(Model):
     """An API token: only the SHA-256 of the secret is stored."""
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
@@ -158,7 +160,7 @@ class Token(db.Model):
     revoked_at: Mapped[datetime | None]
 
 
-class IdempotentRequest(db.Model):
+class IdempotentRequest(Model):
     """The first answer to a POST with an Idempotency-Key, replayed to retries."""
     token_id: Mapped[int] = mapped_column(sa.ForeignKey("token.id"), primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
@@ -169,7 +171,7 @@ class IdempotentRequest(db.Model):
     created_at: Mapped[datetime]
 
 
-class WriteLock(db.Model):
+class WriteLock(Model):
     """One row: every write updates it first, so writes (and version names) are serialized."""
     id: Mapped[int] = mapped_column(primary_key=True)
     writes: Mapped[int] = mapped_column(default=0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, current_app, g, json, request
 from marshmallow import ValidationError
@@ -14,11 +15,14 @@ DATE_HELP = "Not a valid date; use YYYY-MM-DD, for example 2021-04-06."
 
 
 class Problem(Exception):
-    """An error the client can act on. Extra keyword arguments become members of the body;
-    `headers` are added to the response."""
+    """An error the client can act on. `invalid_params` and extra keyword arguments become
+    members of the body; `headers` are added to the response."""
 
-    def __init__(self, status: int, detail: str, headers: dict | None = None, **extra):
+    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None,
+                 invalid_params: list[dict[str, str]] | None = None, **extra: Any):
         super().__init__(detail)
+        if invalid_params is not None:  # RFC 9457's example member: which parameter, and why
+            extra = {"invalid-params": invalid_params, **extra}
         self.status, self.detail, self.extra, self.headers = status, detail, extra, headers or {}
 
 
@@ -32,7 +36,7 @@ def invalid_params(error: ValidationError) -> Problem:
     params = [{"name": name, "reason": " ".join(map(str, reasons if isinstance(reasons, list) else [reasons]))}
               for name, reasons in sorted(messages.items())]
     detail = "; ".join(f"{p['name']}: {p['reason']}" for p in params)
-    return Problem(400, detail, **{"invalid-params": params})
+    return Problem(400, detail, invalid_params=params)
 
 
 def problem_response(problem: Problem):
@@ -53,10 +57,11 @@ def _instance() -> str:
 
 
 def _from_http(error: HTTPException) -> Problem:
-    extra = {}
-    if error.code == 405 and error.valid_methods:
-        extra["allowed"] = sorted(error.valid_methods)
-    return Problem(error.code, error.description, **extra)
+    extra: dict[str, Any] = {}
+    allowed = getattr(error, "valid_methods", None)  # set on 405s only
+    if error.code == 405 and allowed:
+        extra["allowed"] = sorted(allowed)
+    return Problem(error.code or 500, error.description or "", **extra)
 
 
 def init_app(app: Flask) -> None:
@@ -66,8 +71,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         response = problem_response(_from_http(error))
-        if error.code == 405 and error.valid_methods:
-            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        allowed = getattr(error, "valid_methods", None)
+        if error.code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
 
     @app.errorhandler(OperationalError)

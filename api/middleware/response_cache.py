@@ -33,7 +33,8 @@ class ResponseCache:
     """A bounded LRU of finished reads: key -> Cached."""
 
     def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+        self.size, self.lock = size, threading.Lock()
+        self.items: OrderedDict[tuple, Cached] = OrderedDict()
 
     def get(self, key):
         with self.lock:

@@ -51,7 +51,7 @@ def _check_parameter(raw_name: bytes, raw_value: bytes) -> None:
 
 def _bad(name: str, reason: str):
     name = CONTROL.sub("?", name)
-    raise Problem(400, f"{name}: {reason}", **{"invalid-params": [{"name": name, "reason": reason}]})
+    raise Problem(400, f"{name}: {reason}", invalid_params=[{"name": name, "reason": reason}])
 
 
 def headers_for(mimetype: str) -> list[tuple[str, str]]:
@@ -69,6 +69,6 @@ def secure(response):
 def init_app(app: Flask) -> None:
     hops = app.config["PROXY_HOPS"]
     if hops:  # X-Forwarded-* is trusted only from that many proxies in front, else spoofable
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.before_request(refuse_hostile)
     app.after_request(secure)

@@ -16,6 +16,7 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, has_request_context, request
 
@@ -34,6 +35,9 @@ class Record:
     fields gets its own slotted class, because a snapshot of a large dataset holds hundreds of
     thousands of records and a per-record __dict__ would double its memory (bench/RESULTS.md)."""
     __slots__ = ()
+
+    if TYPE_CHECKING:  # fields are per table and set at load time
+        def __getattr__(self, name: str) -> Any: ...
 
     def __repr__(self) -> str:
         return f"Record({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
@@ -164,7 +168,7 @@ def snapshot_of(version: str | None, requested: bool = False) -> Snapshot:
     snapshot = store().get(version) if version else None
     if snapshot is None and requested:
         raise Problem(404, f"No dataset version {version!r}; GET /api/v1/dataset lists the current one.",
-                      **{"invalid-params": [{"name": "dataset_version", "reason": "Unknown version."}]})
+                      invalid_params=[{"name": "dataset_version", "reason": "Unknown version."}])
     if snapshot is None:
         raise Problem(503, "No data has been loaded yet; run `flask seed`.")
     return snapshot

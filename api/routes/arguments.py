@@ -16,7 +16,7 @@ def load_query(schema: Schema) -> dict:
     if repeated:
         params = [{"name": name, "reason": "Given more than once; give it once."} for name in repeated]
         raise Problem(400, f"{', '.join(repeated)}: given more than once.",
-                      **{"invalid-params": params})
+                      invalid_params=params)
     try:
         args = schema.load(request.args.to_dict())
         args.pop("dataset_version", None)
@@ -24,7 +24,8 @@ def load_query(schema: Schema) -> dict:
         return args
     except ValidationError as error:
         valid = ", ".join(sorted(field.data_key or name for name, field in schema.load_fields.items())) or "none"
-        for name, reasons in error.messages.items():
+        messages = error.messages if isinstance(error.messages, dict) else {}
+        for name, reasons in messages.items():
             if reasons == ["Unknown field."]:
                 error.messages[name] = [f"Unknown parameter; valid parameters: {valid}."]
         raise

@@ -76,7 +76,7 @@ def changes():
     if since not in names:
         raise Problem(404, f"No dataset version {since!r} at or before {names[0]}; "
                            f"GET /api/v1/dataset/versions lists them.",
-                      **{"invalid-params": [{"name": "since", "reason": "Unknown version."}]})
+                      invalid_params=[{"name": "since", "reason": "Unknown version."}])
     newer = list(reversed(chain[:names.index(since)]))
     items = [_change(version, change) for version in newer for change in version.changes]
     return {"since": since, "until": names[0], "count": len(items), "items": items}

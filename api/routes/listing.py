@@ -71,7 +71,7 @@ def _link(cursor: str | None) -> str:
     args = {k: v for k, v in request.args.items() if k != "cursor"}
     if cursor:
         args["cursor"] = cursor
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "", **{**(request.view_args or {}), **args})
 
 
 def page(items: list[dict], args: dict, spec: ListSpec) -> tuple[dict, dict]:
@@ -81,7 +81,7 @@ def page(items: list[dict], args: dict, spec: ListSpec) -> tuple[dict, dict]:
     offset, limit = decode_cursor(args["cursor"]) if args.get("cursor") else 0, args["limit"]
     if offset > len(items):
         raise Problem(400, "cursor: points past the end of the list.",
-                      **{"invalid-params": [{"name": "cursor", "reason": "Points past the end of the list."}]})
+                      invalid_params=[{"name": "cursor", "reason": "Points past the end of the list."}])
     chosen = items[offset:offset + limit]
     if args.get("selected"):
         wanted = [name for name in _names(args["selected"], spec.fields, "fields") if not name.startswith("-")]

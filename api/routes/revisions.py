@@ -13,7 +13,7 @@ bp = Blueprint("revisions", __name__, url_prefix="/api/v1/revisions")
 def show(table: str, id: str):
     if request.args:
         raise Problem(400, f"{', '.join(sorted(request.args))}: unknown parameter; this route takes none.",
-                      **{"invalid-params": [{"name": n, "reason": "Unknown parameter."} for n in sorted(request.args)]})
+                      invalid_params=[{"name": n, "reason": "Unknown parameter."} for n in sorted(request.args)])
     if table not in MODELS:
         raise not_found("table", table, valid=list(MODELS))
     revisions = chain(table, id)

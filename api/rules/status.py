@@ -14,8 +14,12 @@ need different `TreatyRules`.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+Day = date  # for fields after one named `date`, which shadows the type inside its class
 
 NOT_SIGNATORY = "not_signatory"
 SIGNATORY = "signatory"
@@ -52,31 +56,32 @@ class Act:
     id: str
     kind: str
     date: date | None
-    effective: date | None = None
+    effective: Day | None = None
     armed_conflict_hold: bool = False
-    conflict_ended: date | None = None
+    conflict_ended: Day | None = None
 
 
-def _getter(record):
+def _getter(record: Any) -> Callable[[str], Any]:
     """Field access for a record that is a dict (seed files) or an object (rows, snapshot records)."""
     return record.get if isinstance(record, dict) else lambda name: getattr(record, name)
 
 
-def rules_of(treaty) -> TreatyRules:
+def rules_of(treaty: Any) -> TreatyRules:
     get = _getter(treaty)
     return TreatyRules(get("entry_into_force"), get("consent_delay_months"), get("withdrawal_delay_months"))
 
 
-def to_act(action) -> Act:
+def to_act(action: Any) -> Act:
     get = _getter(action)
     return Act(get("id"), get("kind"), get("date"), get("effective"), get("armed_conflict_hold"), get("conflict_ended"))
 
 
 @dataclass(frozen=True)
 class Transition:
-    """From `start` on, the state has `status`, because of act `act_id`."""
+    """From `start` on, the state has `status`, because of act `act_id` (no start and no act:
+    the state never acted)."""
     status: str
-    start: date
+    start: date | None
     act_id: str | None
 
 
@@ -117,6 +122,8 @@ def _points(act: Act, rules: TreatyRules) -> list[tuple[date, int, str]]:
         return [(act.date, 0, SIGNATORY)]
     if act.kind in CONSENT_KINDS:
         in_force = expected_effective(act, rules)
+        if in_force is None:  # the seed checks require a succession's effective date
+            raise ValueError(f"{act.id}: a succession needs the date it took effect")
         consented = [(act.date, 1, CONSENTED_NOT_IN_FORCE)] if in_force > act.date else []
         return consented + [(in_force, 2, STATE_PARTY)]
     if act.kind == WITHDRAWAL:
@@ -149,7 +156,7 @@ def status_on(timeline: list[Transition], on: date) -> Transition:
     """The transition in force on `on` (a not_signatory one with no start if none)."""
     current = Transition(NOT_SIGNATORY, None, None)
     for transition in timeline:
-        if transition.start > on:
+        if transition.start is None or transition.start > on:
             break
         current = transition
     return current
@@ -185,7 +192,7 @@ class ObligationEvent:
     id: str
     kind: str
     date: date | None
-    deadline: date | None = None
+    deadline: Day | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +223,9 @@ def obligation_on(original: date, events: list[ObligationEvent], on: date) -> Ob
     changes nothing (states report stockpiles they have already destroyed); an extension, or a
     source saying the deadline was missed, re-opens a completed obligation (new mined areas or
     stocks found later)."""
-    deadline, completed, deciding = original, None, None
+    deadline: date | None = original
+    completed: date | None = None
+    deciding: ObligationEvent | None = None
     for event in _events_until(events, on):
         if event.kind == OBLIGATION_REPORTED and completed is not None:
             continue

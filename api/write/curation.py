@@ -61,7 +61,7 @@ def check(table: str, key: str, record: dict) -> None:
     findings = [f for run in RECORD_CHECKS for f in run(tables) if (f.table, f.key) == (table, key)]
     if findings:
         params = [{"name": f.field, "reason": f.message} for f in findings]
-        raise Problem(422, "; ".join(f"{p['name']}: {p['reason']}" for p in params), **{"invalid-params": params})
+        raise Problem(422, "; ".join(f"{p['name']}: {p['reason']}" for p in params), invalid_params=params)
 
 
 def _save(table: str, key: str, clean: dict, fields: dict | None, author: str, reason: str) -> Written:
@@ -82,8 +82,8 @@ def create(table: str, body: dict, author: str) -> Written:
     key = record[_key_field(table)]
     if db.session.get(MODELS[table], key) is not None:
         raise Problem(409, f"{_key_field(table)}: {key!r} exists; to change it, POST a correction to its "
-                      f"/corrections route.", **{"invalid-params": [{"name": _key_field(table),
-                                                                      "reason": "This id is taken."}]})
+                      f"/corrections route.", invalid_params=[{"name": _key_field(table),
+                                                                      "reason": "This id is taken."}])
     check(table, key, record)
     return _save(table, key, clean_record(record, MODELS[table]), None, author, "recorded through the API")
 

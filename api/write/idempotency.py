@@ -27,7 +27,7 @@ def key() -> str | None:
     value = request.headers.get(HEADER)
     if value is not None and not 1 <= len(value) <= 200:
         raise Problem(400, f"{HEADER} must be 1 to 200 characters, for example a UUID.",
-                      **{"invalid-params": [{"name": HEADER, "reason": "1 to 200 characters."}]})
+                      invalid_params=[{"name": HEADER, "reason": "1 to 200 characters."}])
     return value
 
 
@@ -39,7 +39,7 @@ def replay(token: Token, idempotency_key: str, digest: str):
     if stored.request_hash != digest:
         raise Problem(422, f"{HEADER} {idempotency_key!r} was used for a different request; "
                       f"use a new key for a new request.",
-                      **{"invalid-params": [{"name": HEADER, "reason": "Already used with another body."}]})
+                      invalid_params=[{"name": HEADER, "reason": "Already used with another body."}])
     return stored.body, stored.status, stored.headers | {"Idempotent-Replayed": "true"}
 
 

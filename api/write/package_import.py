@@ -125,6 +125,7 @@ def import_package(path: str) -> DatasetVersion:
         raise PackageError(["the database is not empty: import a package into a new database"])
     apply_seed(data)
     version = latest()
+    assert version is not None, "apply_seed published no version"  # the database was empty
     name = descriptor["version"]
     if version.content_hash[:8] != name.rpartition("-")[2]:
         raise PackageError([f"{DESCRIPTOR}: version {name!r} does not match its data "

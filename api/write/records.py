@@ -91,5 +91,5 @@ def lock_writes() -> None:
     write lock on SQLite. Reads after it see every earlier write committed. Take it once per
     transaction, before reading what the write depends on."""
     locked = db.session.execute(db.update(WriteLock).where(WriteLock.id == 1).values(writes=WriteLock.writes + 1))
-    if locked.rowcount != 1:
+    if getattr(locked, "rowcount", 0) != 1:  # an UPDATE's result is a CursorResult
         raise WriteLockMissing("No write_lock row to lock; run `flask db upgrade`.")

@@ -84,7 +84,8 @@ def unsaved_api_writes(diffs: dict[str, TableDiff]) -> list[str]:
         stale = [k for k in diff.changed if as_seed_record(table, diff.new[k]) in
                  [r.record for r in chain(table, k)[:-1]]]
         for key in stale + (diff.removed if diff.pruned else []):
-            latest = (chain(table, key) or [None])[-1]
+            revisions = chain(table, key)
+            latest = revisions[-1] if revisions else None
             if latest is not None and latest.author != "seed":
                 problems.append(f"{table} {key}: loading the files would undo revision {latest.revision} by "
                                 f"{latest.author} ({latest.reason}); run `flask writeback` first, or --force")

@@ -13,7 +13,7 @@ def commit_or_report(work, problem_types: tuple[type[Exception], ...]):
         return result
     except problem_types as error:
         db.session.rollback()
-        for problem in error.problems:
+        for problem in getattr(error, "problems", [str(error)]):
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(1)
     except Exception:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import zlib
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.orm import selectinload
 
@@ -46,7 +47,7 @@ def current_tables() -> dict[str, list[dict]]:
 
 def typed_changes(diffs: dict[str, TableDiff]) -> list[dict]:
     """Flatten per-table diffs into typed, record-level changes."""
-    changes = []
+    changes: list[dict[str, Any]] = []
     for table, diff in diffs.items():
         for key in diff.added:
             kind = "event" if table in EVENT_TABLES else "correction"
@@ -72,7 +73,8 @@ def record_version(changes: list[dict]) -> DatasetVersion | None:
     previous = latest()
     if previous is not None and previous.content_hash == content_hash:
         return None
-    if db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash)):
+    known = db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash))
+    if previous is not None and known:
         # the content of an older version again (a correction undone): name it by its history
         content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
     now = datetime.now(UTC).replace(tzinfo=None)

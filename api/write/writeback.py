@@ -78,7 +78,7 @@ def plan(root: Path) -> tuple[dict[Path, str], list[str]]:
     database = {table: _database(table) for table in TABLES}
     cited = {s for table, rows in database.items() if table != "source" for r in rows.values() for s in r["sources"]}
     for table, (pattern, _, key_field) in TABLES.items():
-        where = {}
+        where: dict[str, tuple[Path, int, dict]] = {}
         for path in sorted(root.glob(pattern)):
             header, chunks = split(path.read_text())
             items = yaml.safe_load(path.read_text()) or []
