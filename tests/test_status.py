@@ -130,7 +130,7 @@ ORIGINAL = date(2009, 3, 1)  # Mozambique's original Article 5 deadline (in forc
 
 
 def event(kind, day, deadline=None, ident=None):
-    return s.ObligationEvent(ident or f"{kind}-{day}", kind, day, deadline)
+    return s.ObligationFact(ident or f"{kind}-{day}", kind, day, deadline)
 
 
 def statuses_around(events, day, original=ORIGINAL):

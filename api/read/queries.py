@@ -258,7 +258,7 @@ def _obligations_on(state: Record, in_force: date, day: date) -> list[Obligation
     for article in status.OBLIGATION_MONTHS:
         known = [e for e in obligation_events(state) if e.article == article and (e.date is None or e.date <= day)]
         original = status.original_deadline(in_force, article)
-        computed = status.obligation_on(original, [status.ObligationEvent(e.id, e.kind, e.date, e.deadline)
+        computed = status.obligation_on(original, [status.ObligationFact(e.id, e.kind, e.date, e.deadline)
                                                    for e in known], day)
         result.append(Obligation(article, original, computed, known))
     return result

@@ -186,7 +186,7 @@ OBLIGATION_STATUSES = (UNKNOWN, NO_OBLIGATION, IN_PROGRESS, COMPLETED, DEADLINE_
 
 
 @dataclass(frozen=True)
-class ObligationEvent:
+class ObligationFact:
     """One dated (or undated) fact about a state's Article 4 or 5 obligation.
     `deadline` is the new deadline an extension_granted event sets."""
     id: str
@@ -210,13 +210,13 @@ def original_deadline(in_force: date, article: int) -> date:
     return add_months(in_force, OBLIGATION_MONTHS[article])
 
 
-def _events_until(events: list[ObligationEvent], on: date) -> list[ObligationEvent]:
+def _events_until(events: list[ObligationFact], on: date) -> list[ObligationFact]:
     """The dated events up to `on`, in date order (undated events decide nothing)."""
     dated = [e for e in events if e.date is not None and e.date <= on]
     return sorted(dated, key=lambda e: (e.date, SAME_DAY_ORDER.index(e.kind)))
 
 
-def obligation_on(original: date, events: list[ObligationEvent], on: date) -> ObligationState:
+def obligation_on(original: date, events: list[ObligationFact], on: date) -> ObligationState:
     """The obligation on `on`, given its original deadline and the state's events for it.
 
     The latest dated event up to `on` decides the status. A report dated after a completion
@@ -225,7 +225,7 @@ def obligation_on(original: date, events: list[ObligationEvent], on: date) -> Ob
     stocks found later)."""
     deadline: date | None = original
     completed: date | None = None
-    deciding: ObligationEvent | None = None
+    deciding: ObligationFact | None = None
     for event in _events_until(events, on):
         if event.kind == OBLIGATION_REPORTED and completed is not None:
             continue

@@ -19,7 +19,7 @@ from api.rules.status import CONSENT_KINDS
 from api.write import revisions
 from api.write.record_schemas import CorrectionIn
 from api.write.records import MODELS, apply_table, clean_record, one_record_diff, row_as_record
-from api.write.seed_files import RECORD_CHECKS, TABLES
+from api.write.seed_files import RECORD_CHECKS, SEED_FILES
 from api.write.versions import record_version, typed_changes
 
 WRITABLE = ("treaty_action", "policy_position", "obligation_event", "source")
@@ -35,7 +35,7 @@ class Written:
 
 
 def _key_field(table: str) -> str:
-    return TABLES[table][2]
+    return SEED_FILES[table][2]
 
 
 def _context(table: str) -> dict[str, dict[str, dict]]:

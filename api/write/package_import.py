@@ -28,8 +28,7 @@ from api.read.package import DESCRIPTOR, path_of
 from api.read.tables import TABLES
 from api.write.records import MODELS
 from api.write.seed import apply_seed
-from api.write.seed_files import TABLES as RECORD_TABLES
-from api.write.seed_files import SeedData, SeedError, checked
+from api.write.seed_files import SEED_FILES, SeedData, SeedError, checked
 from api.write.transactions import commit_or_report
 from api.write.versions import latest
 
@@ -91,7 +90,7 @@ def read_records(files: dict[str, bytes]) -> SeedData:
     problems, data = [], SeedData()
     for record_table, name in LOADED.items():
         table, path = TABLES[name], path_of(TABLES[name])
-        _, schema, key = RECORD_TABLES[record_table]
+        _, schema, key = SEED_FILES[record_table]
         lines = csv.reader(io.StringIO(files[path].decode("utf-8", errors="replace"), newline=""))
         header, expected = next(lines, []), [column.name for column in table.columns]
         if header != expected:

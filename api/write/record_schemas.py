@@ -41,7 +41,7 @@ class Cited(Schema):
                           validate=validate.Length(min=1, error="Cite at least one source."))
 
 
-class SourceRecord(Schema):
+class SourceIn(Schema):
     id = text(required=True, validate_also=SLUG, max=80)
     url = fields.Url(required=True, schemes={"http", "https"})
     title = text(required=True, max=500)
@@ -50,7 +50,7 @@ class SourceRecord(Schema):
     accessed = fields.Date(required=True)
 
 
-class TreatyRecord(Cited):
+class TreatyIn(Cited):
     slug = text(required=True, validate_also=SLUG, max=20)
     name = text(required=True, max=300)
     short_name = text(required=True, max=100)
@@ -65,7 +65,7 @@ class TreatyRecord(Cited):
     untc_reference = optional_text(40)
 
 
-class StateRecord(Cited):
+class StateIn(Cited):
     iso2 = fields.String(required=True, validate=ISO2)
     iso3 = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     numeric = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{3}$"))
@@ -78,7 +78,7 @@ class StateRecord(Cited):
     un_member = fields.Boolean(required=True)
 
 
-class TreatyActionRecord(Cited):
+class TreatyActionIn(Cited):
     id = text(required=True, validate_also=SLUG, max=80)
     state = fields.String(required=True, validate=ISO2, data_key="state", attribute="state_iso2")
     treaty = fields.String(load_default=MINE_BAN_TREATY, attribute="treaty_slug")
@@ -102,7 +102,7 @@ class TreatyActionRecord(Cited):
             raise ValidationError("conflict_ended needs armed_conflict_hold: true.", "conflict_ended")
 
 
-class PolicyPositionRecord(Cited):
+class PolicyPositionIn(Cited):
     id = text(required=True, validate_also=SLUG, max=80)
     state = fields.String(required=True, validate=ISO2, attribute="state_iso2")
     dimension = fields.String(required=True, validate=validate.OneOf(DIMENSIONS))
@@ -116,7 +116,7 @@ class PolicyPositionRecord(Cited):
     notes = optional_text()
 
 
-class ObligationEventRecord(Cited):
+class ObligationEventIn(Cited):
     """A fact about a state's Article 4 (stockpile destruction) or 5 (mine clearance) obligation."""
     id = text(required=True, validate_also=SLUG, max=80)
     state = fields.String(required=True, validate=ISO2, attribute="state_iso2")

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from api.extensions import db
 from api.models import RecordRevision
 from api.write.records import MODELS, TableDiff, row_as_record
-from api.write.seed_files import TABLES
+from api.write.seed_files import SEED_FILES
 
-SCHEMAS = {table: schema for table, (_, schema, _) in TABLES.items()}
+SCHEMAS = {table: schema for table, (_, schema, _) in SEED_FILES.items()}
 LAST_FIELDS = ("confidence", "sources")
 
 

@@ -17,22 +17,22 @@ from api.rules import status
 from api.rules.names import fold
 from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
 from api.write.record_schemas import (
-    ObligationEventRecord,
-    PolicyPositionRecord,
-    SourceRecord,
-    StateRecord,
-    TreatyActionRecord,
-    TreatyRecord,
+    ObligationEventIn,
+    PolicyPositionIn,
+    SourceIn,
+    StateIn,
+    TreatyActionIn,
+    TreatyIn,
 )
 
 # table name -> (files below the seed directory, schema, key field of the loaded record)
-TABLES = {
-    "source": ("sources/*.yaml", SourceRecord(), "id"),
-    "treaty": ("treaties.yaml", TreatyRecord(), "slug"),
-    "state": ("states.yaml", StateRecord(), "iso2"),
-    "treaty_action": ("treaty_actions/*.yaml", TreatyActionRecord(), "id"),
-    "policy_position": ("policies/*.yaml", PolicyPositionRecord(), "id"),
-    "obligation_event": ("obligations/*.yaml", ObligationEventRecord(), "id"),
+SEED_FILES = {
+    "source": ("sources/*.yaml", SourceIn(), "id"),
+    "treaty": ("treaties.yaml", TreatyIn(), "slug"),
+    "state": ("states.yaml", StateIn(), "iso2"),
+    "treaty_action": ("treaty_actions/*.yaml", TreatyActionIn(), "id"),
+    "policy_position": ("policies/*.yaml", PolicyPositionIn(), "id"),
+    "obligation_event": ("obligations/*.yaml", ObligationEventIn(), "id"),
 }
 
 
@@ -156,7 +156,7 @@ def read_seed(root: str | Path) -> SeedData:
     root = Path(root)
     problems: list[str] = []
     data = SeedData()
-    for table, (pattern, schema, key) in TABLES.items():
+    for table, (pattern, schema, key) in SEED_FILES.items():
         data.tables[table] = _read_table(root, pattern, schema, key, problems)
     return checked(data, problems)
 

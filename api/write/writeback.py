@@ -19,7 +19,7 @@ from api.extensions import db
 from api.rules.status import MINE_BAN_TREATY
 from api.write.records import MODELS, clean_record, row_as_record
 from api.write.revisions import SCHEMAS, as_seed_record
-from api.write.seed_files import TABLES, as_text
+from api.write.seed_files import SEED_FILES, as_text
 
 NEW_FILE = {"source": lambda r: "sources/curated.yaml", "treaty": lambda r: "treaties.yaml",
             "state": lambda r: "states.yaml", "treaty_action": lambda r: f"treaty_actions/{r['treaty']}.yaml",
@@ -75,9 +75,9 @@ def plan(root: Path) -> tuple[dict[Path, str], list[str]]:
     """The new text of every file that must change, and what changes, line by line."""
     texts: dict[Path, tuple[str, list[str]]] = {}
     lines: list[str] = []
-    database = {table: _database(table) for table in TABLES}
+    database = {table: _database(table) for table in SEED_FILES}
     cited = {s for table, rows in database.items() if table != "source" for r in rows.values() for s in r["sources"]}
-    for table, (pattern, _, key_field) in TABLES.items():
+    for table, (pattern, _, key_field) in SEED_FILES.items():
         where: dict[str, tuple[Path, int, dict]] = {}
         for path in sorted(root.glob(pattern)):
             header, chunks = split(path.read_text())
