@@ -127,3 +127,38 @@ def test_bad_date_error_shows_a_valid_example(client):
 def test_unknown_treaty_is_404_listing_valid_slugs(client):
     body = client.get("/api/v1/countries/FI/status?treaty=ccm").get_json()
     assert body["status"] == 404 and body["valid"] == ["apmbc"]
+
+
+# The names people paste from the UN Treaty Collection and the UN member list, codes and
+# everyday names: each must put the country meant first.
+FIRST_MATCHES = [
+    ("US", "US"), ("us", "US"), ("USA", "US"), ("840", "US"), ("United States of America", "US"),
+    ("FI", "FI"), ("FIN", "FI"), ("246", "FI"), ("Finland", "FI"), ("Republic of Finland", "FI"),
+    ("4", "AF"), ("004", "AF"),
+    ("Republic of Korea", "KR"), ("the Republic of Korea", "KR"), ("South Korea", "KR"),
+    ("Democratic People's Republic of Korea", "KP"), ("Democratic People’s Republic of Korea", "KP"),
+    ("Iran (Islamic Republic of)", "IR"), ("Islamic Republic of Iran", "IR"), ("Viet Nam", "VN"),
+    ("Türkiye", "TR"), ("Turkey", "TR"), ("Democratic Republic of the Congo", "CD"), ("Zaire", "CD"),
+    ("Congo", "CG"), ("Bolivia (Plurinational State of)", "BO"), ("Venezuela (Bolivarian Republic of)", "VE"),
+    ("Micronesia (Federated States of)", "FM"), ("Republic of Moldova", "MD"), ("State of Palestine", "PS"),
+    ("United Republic of Tanzania", "TZ"), ("Lao People's Democratic Republic", "LA"), ("Holy See", "VA"),
+    ("Netherlands (the)", "NL"), ("Guinea", "GN"), ("Niger", "NE"), ("Dominica", "DM"), ("Sudan", "SD"),
+    ("Burma", "MM"), ("Swaziland", "SZ"), ("Ivory Coast", "CI"),
+]
+
+
+@pytest.mark.parametrize("q, iso2", FIRST_MATCHES)
+def test_search_puts_the_country_meant_first(client, q, iso2):
+    items = client.get("/api/v1/countries", query_string={"q": q}).get_json()["items"]
+    assert items[0]["iso2"] == iso2, [i["iso2"] for i in items]
+
+
+def test_republic_of_korea_is_never_north_korea_first_and_partial_matches_follow(client):
+    items = [i["iso2"] for i in client.get("/api/v1/countries?q=Republic of Korea").get_json()["items"]]
+    assert items[0] == "KR" and "KP" in items[1:]
+    assert [i["iso2"] for i in client.get("/api/v1/countries?q=korea").get_json()["items"]] == ["KP", "KR"]
+
+
+def test_an_explicit_sort_overrides_the_search_ranking(client):
+    items = client.get("/api/v1/countries?q=us&sort=name").get_json()["items"]
+    assert items[0]["iso2"] != "US" and [i["name"] for i in items] == sorted(i["name"] for i in items)

@@ -33,7 +33,7 @@ def test_burma_search_lands_on_myanmar(pages):
 
 
 def test_a_search_with_several_matches_lists_them(pages):
-    body = text(pages.get("/search?q=guinea"))
+    body = text(pages.get("/search?q=guin"))
     assert "Equatorial Guinea" in body and "Papua New Guinea" in body
 
 
@@ -95,3 +95,20 @@ def test_a_withdrawn_states_obligations_say_when_they_stopped_binding(pages):
     assert "The withdrawal took effect on 10 January 2026" in after
     assert "completed</strong> on 15 August 2015" in after
     assert "The withdrawal took effect" not in pages.get("/countries/FI?as_of=2025-06-01").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q, iso2", [
+    ("Republic of Korea", "KR"), ("Iran (Islamic Republic of)", "IR"), ("Viet Nam", "VN"), ("Türkiye", "TR"),
+    ("Democratic Republic of the Congo", "CD"), ("Bolivia (Plurinational State of)", "BO"),
+    ("Venezuela (Bolivarian Republic of)", "VE"), ("US", "US"), ("840", "US"), ("Guinea", "GN"),
+])
+def test_a_search_naming_one_country_whole_opens_it(pages, q, iso2):
+    response = pages.get("/search", query_string={"q": q})
+    assert response.status_code == 302 and response.headers["Location"] == f"/countries/{iso2}"
+
+
+def test_a_partial_search_lists_the_best_matches_first(pages):
+    body = text(pages.get("/search?q=korea"))
+    assert body.index("North Korea") < body.index("South Korea")
+    listed = re.findall(r'href="/countries/(\w\w)"', text(pages.get("/search?q=gui")))
+    assert listed[0] == "GN" and {"GQ", "GW", "PG"} <= set(listed)

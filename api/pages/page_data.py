@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from api.read import queries
-from api.read.representations import list_item, matches
+from api.read.representations import list_item
 from api.rules import status
+from api.rules.names import EXACT_RANKS
 from api.rules.sentences import long_date
 
 OUTSIDE = frozenset(status.STATUSES) - status.BOUND_STATUSES
@@ -28,12 +29,12 @@ def headline(items: list[dict]) -> dict:
             "outside": sum(counts[s] for s in OUTSIDE), "counts": counts}
 
 
-def search(memberships: dict, text: str, day: date) -> list:
-    """States whose name or alias contains `text` (the API's `q` matching), or whose code is `text`."""
-    code = text.strip().upper()
-    found = [m.state for m in memberships.values()
-             if matches(m, {"q": text, "as_of": day}) or code in (m.state.iso2, m.state.iso3)]
-    return sorted(found, key=lambda s: s.name)
+def search(text: str) -> tuple[list, bool]:
+    """The states `text` names, best match first (the API's `q` ranking), and whether exactly
+    one of them is named whole (by a code, its name, official or UN name, alias or former name)."""
+    found = queries.search_states(text)
+    exact = [s for s in found if queries.search_rank(s, text) in EXACT_RANKS]
+    return found, len(exact) == 1
 
 
 def events(state, treaties: list) -> list[dict]:

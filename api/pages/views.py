@@ -73,8 +73,8 @@ def search():
     if not text or len(text) > 100:
         raise Problem(400, "Type part of a country's name, or its two- or three-letter code, "
                            "for example “Burma” or “FI”.")
-    found = page_data.search(queries.memberships(queries.get_treaty(MINE_BAN_TREATY)), text, date.today())
-    if len(found) == 1:
+    found, one_exact = page_data.search(text)
+    if len(found) == 1 or one_exact:  # the first is the one named whole
         return redirect(url_for("pages.country", code=found[0].iso2))
     return render_template("search.html", text=text, found=found), 200 if found else 404
 

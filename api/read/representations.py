@@ -7,7 +7,6 @@ from datetime import date
 from marshmallow import Schema, fields
 
 from api.read import queries
-from api.rules.names import fold
 from api.rules.sentences import status_sentence, undated_note
 
 
@@ -151,5 +150,5 @@ def list_item(membership: queries.Membership, day: date) -> dict:
 def matches(membership: queries.Membership, args: dict) -> bool:
     state = membership.state
     return (args.get("region") in (None, state.region)
-            and ("q" not in args or fold(args["q"].strip()) in state.search_text)
+            and ("q" not in args or queries.search_rank(state, args["q"]) is not None)
             and args.get("status") in (None, membership.on(args["as_of"]).status))
