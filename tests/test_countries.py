@@ -162,3 +162,25 @@ def test_republic_of_korea_is_never_north_korea_first_and_partial_matches_follow
 def test_an_explicit_sort_overrides_the_search_ranking(client):
     items = client.get("/api/v1/countries?q=us&sort=name").get_json()["items"]
     assert items[0]["iso2"] != "US" and [i["name"] for i in items] == sorted(i["name"] for i in items)
+
+
+def test_policies_carry_the_precision_of_what_they_replaced_and_of_when_they_ended(client):
+    before = client.get("/api/v1/countries/KR/policies?as_of=1996-01-01").get_json()["items"]
+    transfer = next(p for p in before if p["dimension"] == "transfer")
+    assert transfer["ended"] == "1997-01-01" and transfer["ended_precision"] == "year"
+    now = client.get("/api/v1/countries/KR/policies?dimension=transfer").get_json()["items"][0]
+    assert now["replaces"]["date_precision"] == "year" and now["ended_precision"] is None
+
+
+@pytest.mark.parametrize("code, start", [("US", "The United States "), ("CD", "The Democratic Republic of the Congo "),
+                                         ("PS", "The State of Palestine "), ("FI", "Finland ")])
+def test_status_summaries_name_the_state_as_prose(client, code, start):
+    assert client.get(f"/api/v1/countries/{code}/status").get_json()["summary"].startswith(start)
+
+
+def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
+    for state in client.get("/api/v1/countries?limit=500").get_json()["items"]:
+        for day in ("2025-09-01", "2026-12-01"):
+            summary = client.get(f"/api/v1/countries/{state['iso2']}/status?as_of={day}").get_json()["summary"]
+            assert summary[0].isupper() and summary.endswith("."), summary
+            assert not any(bad in summary for bad in (", The", ", State of", ", Republic of", ", Federated")), summary

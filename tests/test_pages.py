@@ -112,3 +112,30 @@ def test_a_partial_search_lists_the_best_matches_first(pages):
     assert body.index("North Korea") < body.index("South Korea")
     listed = re.findall(r'href="/countries/(\w\w)"', text(pages.get("/search?q=gui")))
     assert listed[0] == "GN" and {"GQ", "GW", "PG"} <= set(listed)
+
+
+def test_policy_dates_are_as_precise_as_the_data_and_never_read_as_a_start(pages):
+    korea = text(pages.get("/countries/KR"))
+    assert '<dt>On record from</dt><dd><time datetime="2011-01-01">2011</time>' in korea  # year precision
+    assert "1 January 2011" not in korea and "1 January 1995" not in korea and "Since" not in korea
+    assert "a position may be older" in korea
+    india = text(pages.get("/countries/IN"))
+    assert '<time datetime="2013-12-01">December 2013</time>' in india and "1 December 2013" not in india
+
+
+def test_the_country_page_shows_who_announced_the_quote_what_was_replaced_and_when_it_ended(pages):
+    korea = text(pages.get("/countries/KR"))
+    assert "<dt>Announced by</dt><dd>Government of the Republic of Korea (as reported by Landmine Monitor)" in korea
+    assert "“It continues to insist on the military necessity of antipersonnel mines" in korea
+    assert "<dt>Replaced</dt><dd>moratorium, on record from 1995</dd>" in korea
+    earlier = text(pages.get("/countries/KR?as_of=1996-01-01"))
+    assert "<dt>Ended</dt><dd>replaced by a later position on record from 1997</dd>" in earlier
+
+
+def test_the_sentence_and_the_cite_box_come_before_the_detail(pages):
+    body = text(pages.get("/countries/US"))
+    assert body.index('class="summary"') < body.index('id="cite-h"') < body.index('id="policy-h"')
+    assert "The United States has not signed or joined the Mine Ban Treaty." in body
+    congo = text(pages.get("/countries/CD"))
+    assert "<h1>Democratic Republic of the Congo" in congo and "The Democratic Republic of the Congo has been" in congo
+    assert "“Democratic Republic of the Congo: status under the Mine Ban Treaty" in congo

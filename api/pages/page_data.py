@@ -10,7 +10,7 @@ from datetime import date
 from api.read import queries
 from api.read.representations import list_item
 from api.rules import status
-from api.rules.names import EXACT_RANKS
+from api.rules.names import EXACT_RANKS, short_name
 from api.rules.sentences import long_date
 
 OUTSIDE = frozenset(status.STATUSES) - status.BOUND_STATUSES
@@ -78,7 +78,7 @@ def policy_changes(states: list, start: date, end: date) -> list[dict]:
 
 def citation(state, day: date, permalink: str, accessed: date, version: str | None) -> dict:
     edition = f"Dataset version {version}" if version else "Dataset version not yet published"
-    title = f"{state.name}: status under the Mine Ban Treaty as of {long_date(day)}"
+    title = f"{short_name(state.name)}: status under the Mine Ban Treaty as of {long_date(day)}"
     text = (f"Mine Ban Treaty Status API. “{title}.” {edition}. Accessed {long_date(accessed)}. "
             f"{permalink}")
     key = f"mbt-{state.iso2.lower()}-{day.isoformat()}"

@@ -19,6 +19,7 @@ from api.problems import DATE_HELP, Problem
 from api.read import queries
 from api.read.representations import status_body
 from api.read.snapshot import current, use_version
+from api.rules.names import prose_name, short_name
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
 
@@ -27,11 +28,16 @@ log = logging.getLogger(__name__)
 
 
 @bp.app_template_filter("long_date")
-def _long_date(day: date | str | None) -> str:
-    """'10 January 2026'; accepts the ISO strings of dumped API bodies too."""
+def _long_date(day: date | str | None, precision: str | None = "day") -> str:
+    """'10 January 2026', 'January 2026' or '2026', as precise as `precision` (a record's
+    date_precision) says; accepts the ISO strings of dumped API bodies too."""
     if isinstance(day, str):
         day = date.fromisoformat(day)
-    return long_date(day) if day else "date unknown"
+    return long_date(day, precision or "day") if day else "date unknown"
+
+
+bp.add_app_template_filter(short_name, "short_name")
+bp.add_app_template_filter(prose_name, "prose_name")
 
 
 @bp.app_context_processor

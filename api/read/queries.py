@@ -175,10 +175,12 @@ def policy_positions(state: Record) -> list[Record]:
 
 @dataclass
 class PositionInForce:
-    """A policy position with what it replaced and when (as known today) it ended."""
+    """A policy position with what it replaced and when (as known today) it ended, as precisely
+    as the data knows: `ended_precision` is the date_precision of the position that replaced it."""
     position: Record
     replaces: Record | None
     ended: date | None
+    ended_precision: str | None = None
 
 
 def positions_with_context(positions: list[Record]) -> list[PositionInForce]:
@@ -186,7 +188,7 @@ def positions_with_context(positions: list[Record]) -> list[PositionInForce]:
     for position in positions:
         previous = last_by_dimension.get(position.dimension)
         if previous is not None:
-            previous.ended = position.effective
+            previous.ended, previous.ended_precision = position.effective, position.date_precision
         entry = PositionInForce(position, previous.position if previous else None, None)
         last_by_dimension[position.dimension] = entry
         result.append(entry)

@@ -56,11 +56,13 @@ class PolicyPositionOut(CitedOut):
 class PositionInForceOut(PolicyPositionOut):
     """A position in force: the position, what it replaced, and when (as known today) it ended."""
     replaces = fields.Function(lambda e: e.replaces and {"id": e.replaces.id, "position": e.replaces.position,
-                                                          "effective": e.replaces.effective.isoformat()})
+                                                          "effective": e.replaces.effective.isoformat(),
+                                                          "date_precision": e.replaces.date_precision})
     ended = fields.Date(allow_none=True)
+    ended_precision = fields.String(allow_none=True)
 
     def get_attribute(self, obj, attr, default):
-        source = obj if attr in ("replaces", "ended") else obj.position
+        source = obj if attr in ("replaces", "ended", "ended_precision") else obj.position
         return super().get_attribute(source, attr, default)
 
 
@@ -131,7 +133,8 @@ def status_body(membership: queries.Membership, treaty, day: date) -> dict:
         "since": current.start.isoformat() if current.start else None,
         "caused_by": action_out.dump(action) if action else None,
         "summary": status_sentence(state.name, treaty.short_name, current, membership.timeline,
-                                   action.kind if action else None, action.date if action else None)
+                                   action.kind if action else None, action.date if action else None,
+                                   {a.id: a.date_precision for a in membership.actions})
         + undated_note([a.kind for a in membership.undated()]),
         "sources": source_out.dump(action.sources if action else treaty.sources),
         "confidence": action.confidence if action else treaty.confidence,

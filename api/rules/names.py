@@ -45,3 +45,36 @@ def match_rank(query: str, codes: tuple[str, ...], name: str, other_names: list[
     if any(key in k for k in keys):
         return PART
     return None
+
+
+# Prose: the name a sentence uses. ISO lists invert some names ("Congo, The Democratic Republic
+# of the"); English puts "the" before names that are a description ("Republic", "Kingdom",
+# "States", "Islands"...) or a plural, as the UN's own short names mark with "(the)".
+_THE_WORDS = frozenset({"Republic", "Kingdom", "Federation", "States", "Emirates", "Islands", "Union"})
+_THE_NAMES = frozenset({"Netherlands", "Philippines", "Bahamas", "Comoros", "Gambia", "Holy See"})
+_PROSE_EXCEPTIONS = {
+    "Holy See (Vatican City State)": "the Holy See",
+    "Congo": "the Republic of the Congo",  # "the Congo" alone is read as its neighbour too
+}
+
+
+def short_name(name: str) -> str:
+    """The name in natural order: 'Congo, The Democratic Republic of the' -> 'Democratic Republic
+    of the Congo', 'Palestine, State of' -> 'State of Palestine'; other names unchanged."""
+    if ", " not in name:
+        return name
+    head, tail = name.split(", ", 1)
+    natural = f"{tail} {head}"
+    return natural[4:] if natural.startswith(("The ", "the ")) else natural
+
+
+def prose_name(name: str) -> str:
+    """The name as a sentence uses it, with a lower-case 'the' where English needs one:
+    'the United States', 'the Democratic Republic of the Congo', 'Finland'."""
+    if name in _PROSE_EXCEPTIONS:
+        return _PROSE_EXCEPTIONS[name]
+    short = short_name(name)
+    words = set(short.replace("-", " ").split())
+    if short in _THE_NAMES or words & _THE_WORDS or short.startswith("State of "):
+        return f"the {short}"
+    return short
