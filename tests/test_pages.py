@@ -139,3 +139,10 @@ def test_the_sentence_and_the_cite_box_come_before_the_detail(pages):
     congo = text(pages.get("/countries/CD"))
     assert "<h1>Democratic Republic of the Congo" in congo and "The Democratic Republic of the Congo has been" in congo
     assert "“Democratic Republic of the Congo: status under the Mine Ban Treaty" in congo
+
+
+def test_compare_with_reversed_dates_swaps_them_and_says_so(pages):
+    body = text(pages.get("/compare?from=2026-03-01&to=2025-01-01"))
+    assert "so the two are swapped" in body and "What changed between 1 January 2025 and 1 March 2026" in body
+    left = body.split('id="left"')[1].split("</ul>")[0]
+    assert re.findall(r"\((\w\w)\)", left) == ["EE", "FI", "LV", "LT", "PL"]

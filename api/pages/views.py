@@ -105,9 +105,12 @@ def country(code: str):
 def compare():
     today = date.today()
     start, end = day_arg("from", date(today.year - 1, today.month, 1)), day_arg("to", today)
+    swapped = start > end  # "from" after "to": compare them in time order, and say so
+    if swapped:
+        start, end = end, start
     memberships = queries.memberships(queries.get_treaty(MINE_BAN_TREATY))
     states = sorted((m.state for m in memberships.values()), key=lambda s: s.name)
-    return render_template("compare.html", start=start, end=end,
+    return render_template("compare.html", start=start, end=end, swapped=swapped,
                            changes=page_data.status_changes(memberships, start, end),
                            policies=page_data.policy_changes(states, start, end))
 
