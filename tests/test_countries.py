@@ -184,3 +184,8 @@ def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
             summary = client.get(f"/api/v1/countries/{state['iso2']}/status?as_of={day}").get_json()["summary"]
             assert summary[0].isupper() and summary.endswith("."), summary
             assert not any(bad in summary for bad in (", The", ", State of", ", Republic of", ", Federated")), summary
+
+
+def test_an_undated_act_lowers_the_confidence_of_the_status(client):
+    assert client.get("/api/v1/countries/LB/status").get_json()["confidence"] == "single_source"
+    assert client.get("/api/v1/countries/US/status").get_json()["confidence"] == "confirmed_primary"

@@ -137,7 +137,8 @@ def status_body(membership: queries.Membership, treaty, day: date) -> dict:
                                    {a.id: a.date_precision for a in membership.actions})
         + undated_note([a.kind for a in membership.undated()]),
         "sources": source_out.dump(action.sources if action else treaty.sources),
-        "confidence": action.confidence if action else treaty.confidence,
+        # An act of unknown date may have changed the status: never more than one source's word.
+        "confidence": "single_source" if membership.undated() else action.confidence if action else treaty.confidence,
         "disputes": actions_out.dump(membership.disputes(day)),
         "undated_actions": actions_out.dump(membership.undated()),
     }
