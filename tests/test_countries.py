@@ -127,3 +127,65 @@ def test_bad_date_error_shows_a_valid_example(client):
 def test_unknown_treaty_is_404_listing_valid_slugs(client):
     body = client.get("/api/v1/countries/FI/status?treaty=ccm").get_json()
     assert body["status"] == 404 and body["valid"] == ["apmbc"]
+
+
+# The names people paste from the UN Treaty Collection and the UN member list, codes and
+# everyday names: each must put the country meant first.
+FIRST_MATCHES = [
+    ("US", "US"), ("us", "US"), ("USA", "US"), ("840", "US"), ("United States of America", "US"),
+    ("FI", "FI"), ("FIN", "FI"), ("246", "FI"), ("Finland", "FI"), ("Republic of Finland", "FI"),
+    ("4", "AF"), ("004", "AF"),
+    ("Republic of Korea", "KR"), ("the Republic of Korea", "KR"), ("South Korea", "KR"),
+    ("Democratic People's Republic of Korea", "KP"), ("Democratic People’s Republic of Korea", "KP"),
+    ("Iran (Islamic Republic of)", "IR"), ("Islamic Republic of Iran", "IR"), ("Viet Nam", "VN"),
+    ("Türkiye", "TR"), ("Turkey", "TR"), ("Democratic Republic of the Congo", "CD"), ("Zaire", "CD"),
+    ("Congo", "CG"), ("Bolivia (Plurinational State of)", "BO"), ("Venezuela (Bolivarian Republic of)", "VE"),
+    ("Micronesia (Federated States of)", "FM"), ("Republic of Moldova", "MD"), ("State of Palestine", "PS"),
+    ("United Republic of Tanzania", "TZ"), ("Lao People's Democratic Republic", "LA"), ("Holy See", "VA"),
+    ("Netherlands (the)", "NL"), ("Guinea", "GN"), ("Niger", "NE"), ("Dominica", "DM"), ("Sudan", "SD"),
+    ("Burma", "MM"), ("Swaziland", "SZ"), ("Ivory Coast", "CI"),
+]
+
+
+@pytest.mark.parametrize("q, iso2", FIRST_MATCHES)
+def test_search_puts_the_country_meant_first(client, q, iso2):
+    items = client.get("/api/v1/countries", query_string={"q": q}).get_json()["items"]
+    assert items[0]["iso2"] == iso2, [i["iso2"] for i in items]
+
+
+def test_republic_of_korea_is_never_north_korea_first_and_partial_matches_follow(client):
+    items = [i["iso2"] for i in client.get("/api/v1/countries?q=Republic of Korea").get_json()["items"]]
+    assert items[0] == "KR" and "KP" in items[1:]
+    assert [i["iso2"] for i in client.get("/api/v1/countries?q=korea").get_json()["items"]] == ["KP", "KR"]
+
+
+def test_an_explicit_sort_overrides_the_search_ranking(client):
+    items = client.get("/api/v1/countries?q=us&sort=name").get_json()["items"]
+    assert items[0]["iso2"] != "US" and [i["name"] for i in items] == sorted(i["name"] for i in items)
+
+
+def test_policies_carry_the_precision_of_what_they_replaced_and_of_when_they_ended(client):
+    before = client.get("/api/v1/countries/KR/policies?as_of=1996-01-01").get_json()["items"]
+    transfer = next(p for p in before if p["dimension"] == "transfer")
+    assert transfer["ended"] == "1997-01-01" and transfer["ended_precision"] == "year"
+    now = client.get("/api/v1/countries/KR/policies?dimension=transfer").get_json()["items"][0]
+    assert now["replaces"]["date_precision"] == "year" and now["ended_precision"] is None
+
+
+@pytest.mark.parametrize("code, start", [("US", "The United States "), ("CD", "The Democratic Republic of the Congo "),
+                                         ("PS", "The State of Palestine "), ("FI", "Finland ")])
+def test_status_summaries_name_the_state_as_prose(client, code, start):
+    assert client.get(f"/api/v1/countries/{code}/status").get_json()["summary"].startswith(start)
+
+
+def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
+    for state in client.get("/api/v1/countries?limit=500").get_json()["items"]:
+        for day in ("2025-09-01", "2026-12-01"):
+            summary = client.get(f"/api/v1/countries/{state['iso2']}/status?as_of={day}").get_json()["summary"]
+            assert summary[0].isupper() and summary.endswith("."), summary
+            assert not any(bad in summary for bad in (", The", ", State of", ", Republic of", ", Federated")), summary
+
+
+def test_an_undated_act_lowers_the_confidence_of_the_status(client):
+    assert client.get("/api/v1/countries/LB/status").get_json()["confidence"] == "single_source"
+    assert client.get("/api/v1/countries/US/status").get_json()["confidence"] == "confirmed_primary"

@@ -33,7 +33,7 @@ def test_burma_search_lands_on_myanmar(pages):
 
 
 def test_a_search_with_several_matches_lists_them(pages):
-    body = text(pages.get("/search?q=guinea"))
+    body = text(pages.get("/search?q=guin"))
     assert "Equatorial Guinea" in body and "Papua New Guinea" in body
 
 
@@ -95,3 +95,54 @@ def test_a_withdrawn_states_obligations_say_when_they_stopped_binding(pages):
     assert "The withdrawal took effect on 10 January 2026" in after
     assert "completed</strong> on 15 August 2015" in after
     assert "The withdrawal took effect" not in pages.get("/countries/FI?as_of=2025-06-01").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q, iso2", [
+    ("Republic of Korea", "KR"), ("Iran (Islamic Republic of)", "IR"), ("Viet Nam", "VN"), ("Türkiye", "TR"),
+    ("Democratic Republic of the Congo", "CD"), ("Bolivia (Plurinational State of)", "BO"),
+    ("Venezuela (Bolivarian Republic of)", "VE"), ("US", "US"), ("840", "US"), ("Guinea", "GN"),
+])
+def test_a_search_naming_one_country_whole_opens_it(pages, q, iso2):
+    response = pages.get("/search", query_string={"q": q})
+    assert response.status_code == 302 and response.headers["Location"] == f"/countries/{iso2}"
+
+
+def test_a_partial_search_lists_the_best_matches_first(pages):
+    body = text(pages.get("/search?q=korea"))
+    assert body.index("North Korea") < body.index("South Korea")
+    listed = re.findall(r'href="/countries/(\w\w)"', text(pages.get("/search?q=gui")))
+    assert listed[0] == "GN" and {"GQ", "GW", "PG"} <= set(listed)
+
+
+def test_policy_dates_are_as_precise_as_the_data_and_never_read_as_a_start(pages):
+    korea = text(pages.get("/countries/KR"))
+    assert '<dt>On record from</dt><dd><time datetime="2011-01-01">2011</time>' in korea  # year precision
+    assert "1 January 2011" not in korea and "1 January 1995" not in korea and "Since" not in korea
+    assert "a position may be older" in korea
+    india = text(pages.get("/countries/IN"))
+    assert '<time datetime="2013-12-01">December 2013</time>' in india and "1 December 2013" not in india
+
+
+def test_the_country_page_shows_who_announced_the_quote_what_was_replaced_and_when_it_ended(pages):
+    korea = text(pages.get("/countries/KR"))
+    assert "<dt>Announced by</dt><dd>Government of the Republic of Korea (as reported by Landmine Monitor)" in korea
+    assert "“It continues to insist on the military necessity of antipersonnel mines" in korea
+    assert "<dt>Replaced</dt><dd>moratorium, on record from 1995</dd>" in korea
+    earlier = text(pages.get("/countries/KR?as_of=1996-01-01"))
+    assert "<dt>Ended</dt><dd>replaced by a later position on record from 1997</dd>" in earlier
+
+
+def test_the_sentence_and_the_cite_box_come_before_the_detail(pages):
+    body = text(pages.get("/countries/US"))
+    assert body.index('class="summary"') < body.index('id="cite-h"') < body.index('id="policy-h"')
+    assert "The United States has not signed or joined the Mine Ban Treaty." in body
+    congo = text(pages.get("/countries/CD"))
+    assert "<h1>Democratic Republic of the Congo" in congo and "The Democratic Republic of the Congo has been" in congo
+    assert "“Democratic Republic of the Congo: status under the Mine Ban Treaty" in congo
+
+
+def test_compare_with_reversed_dates_swaps_them_and_says_so(pages):
+    body = text(pages.get("/compare?from=2026-03-01&to=2025-01-01"))
+    assert "so the two are swapped" in body and "What changed between 1 January 2025 and 1 March 2026" in body
+    left = body.split('id="left"')[1].split("</ul>")[0]
+    assert re.findall(r"\((\w\w)\)", left) == ["EE", "FI", "LV", "LT", "PL"]

@@ -29,7 +29,8 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"home": "/", "finland": "/countries/FI", "compare": "/compare?from=2025-01-01&to=2026-03-01",
-         "search": "/search?q=guinea", "error": "/countries/FI?as_of=not-a-date"}
+         "search": "/search?q=guin", "korea": "/countries/KR", "congo": "/countries/CD",
+         "error": "/countries/FI?as_of=not-a-date"}
 # Pages are backend-agnostic (test_pages.py covers both databases): one backend is enough here.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -89,7 +90,7 @@ def test_each_page_loads_accessibly_without_layout_shift(page, name):
     assert serious_violations(page) == []
 
 
-@pytest.mark.parametrize("name", ["home", "finland", "compare"])
+@pytest.mark.parametrize("name", ["home", "finland", "compare", "search", "korea", "congo"])
 def test_pages_fit_a_phone(browser, base_url, name):
     context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
@@ -105,6 +106,28 @@ def test_searching_burma_lands_on_myanmar(page):
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/countries/MM")
     assert page.locator("h1").inner_text().startswith("Myanmar")
+
+
+@pytest.mark.parametrize("typed, iso2, heading", [
+    ("Republic of Korea", "KR", "South Korea"), ("US", "US", "United States"), ("Iran (Islamic Republic of)", "IR", "Iran")])
+def test_searching_a_un_name_or_code_lands_on_that_country(page, typed, iso2, heading):
+    page.goto("/")
+    page.get_by_label("Find a country").fill(typed)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(f"**/countries/{iso2}")
+    assert page.locator("h1").inner_text().startswith(heading)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_the_sentence_and_the_cite_box_are_near_the_top(browser, base_url, viewport):
+    context = browser.new_context(base_url=base_url, viewport=viewport)
+    page = context.new_page()
+    page.goto("/countries/KR")
+    assert page.locator(".summary").first.bounding_box()["y"] < viewport["height"]
+    cite = page.locator("#cite-h").bounding_box()["y"]
+    assert cite < page.locator("#policy-h").bounding_box()["y"] and cite < 3 * viewport["height"]
+    assert page.locator(".position time").first.inner_text() in ("2007", "1997", "2011")
+    context.close()
 
 
 def test_changing_the_date_changes_finlands_status(page):

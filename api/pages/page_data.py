@@ -9,8 +9,9 @@ from datetime import date
 
 from api.read import queries
 from api.read.citation import bibtex_entry
-from api.read.representations import list_item, matches
+from api.read.representations import list_item
 from api.rules import status
+from api.rules.names import EXACT_RANKS, short_name
 from api.rules.sentences import long_date
 
 OUTSIDE = frozenset(status.STATUSES) - status.BOUND_STATUSES
@@ -29,12 +30,12 @@ def headline(items: list[dict]) -> dict:
             "outside": sum(counts[s] for s in OUTSIDE), "counts": counts}
 
 
-def search(memberships: dict, text: str, day: date) -> list:
-    """States whose name or alias contains `text` (the API's `q` matching), or whose code is `text`."""
-    code = text.strip().upper()
-    found = [m.state for m in memberships.values()
-             if matches(m, {"q": text, "as_of": day}) or code in (m.state.iso2, m.state.iso3)]
-    return sorted(found, key=lambda s: s.name)
+def search(text: str) -> tuple[list, bool]:
+    """The states `text` names, best match first (the API's `q` ranking), and whether exactly
+    one of them is named whole (by a code, its name, official or UN name, alias or former name)."""
+    found = queries.search_states(text)
+    exact = [s for s in found if queries.search_rank(s, text) in EXACT_RANKS]
+    return found, len(exact) == 1
 
 
 def events(state) -> list[dict]:
@@ -69,7 +70,7 @@ def policy_changes(states: list, start: date, end: date) -> list[dict]:
 
 def citation(state, day: date, permalink: str, accessed: date, version: str | None) -> dict:
     edition = f"Dataset version {version}" if version else "Dataset version not yet published"
-    title = f"{state.name}: status under the Mine Ban Treaty as of {long_date(day)}"
+    title = f"{short_name(state.name)}: status under the Mine Ban Treaty as of {long_date(day)}"
     text = (f"Mine Ban Treaty Status API. “{title}.” {edition}. Accessed {long_date(accessed)}. "
             f"{permalink}")
     key = f"mbt-{state.iso2.lower()}-{day.isoformat()}"

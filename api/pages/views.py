@@ -19,6 +19,7 @@ from api.problems import DATE_HELP, Problem
 from api.read import queries
 from api.read.representations import status_body
 from api.read.snapshot import current
+from api.rules.names import prose_name, short_name
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
 
@@ -27,11 +28,16 @@ log = logging.getLogger(__name__)
 
 
 @bp.app_template_filter("long_date")
-def _long_date(day: date | str | None) -> str:
-    """'10 January 2026'; accepts the ISO strings of dumped API bodies too."""
+def _long_date(day: date | str | None, precision: str | None = "day") -> str:
+    """'10 January 2026', 'January 2026' or '2026', as precise as `precision` (a record's
+    date_precision) says; accepts the ISO strings of dumped API bodies too."""
     if isinstance(day, str):
         day = date.fromisoformat(day)
-    return long_date(day) if day else "date unknown"
+    return long_date(day, precision or "day") if day else "date unknown"
+
+
+bp.add_app_template_filter(short_name, "short_name")
+bp.add_app_template_filter(prose_name, "prose_name")
 
 
 @bp.app_context_processor
@@ -73,8 +79,8 @@ def search():
     if not text or len(text) > 100:
         raise Problem(400, "Type part of a country's name, or its two- or three-letter code, "
                            "for example “Burma” or “FI”.")
-    found = page_data.search(queries.memberships(queries.get_treaty(MINE_BAN_TREATY)), text, date.today())
-    if len(found) == 1:
+    found, one_exact = page_data.search(text)
+    if len(found) == 1 or one_exact:  # the first is the one named whole
         return redirect(url_for("pages.country", code=found[0].iso2))
     return render_template("search.html", text=text, found=found), 200 if found else 404
 
@@ -99,9 +105,12 @@ def country(code: str):
 def compare():
     today = date.today()
     start, end = day_arg("from", date(today.year - 1, today.month, 1)), day_arg("to", today)
+    swapped = start > end  # "from" after "to": compare them in time order, and say so
+    if swapped:
+        start, end = end, start
     treaty = queries.get_treaty(MINE_BAN_TREATY)
     states = sorted((m.state for m in queries.memberships(treaty).values()), key=lambda s: s.name)
-    return render_template("compare.html", start=start, end=end,
+    return render_template("compare.html", start=start, end=end, swapped=swapped,
                            changes=queries.status_changes(treaty, start, end),
                            policies=page_data.policy_changes(states, start, end))
 

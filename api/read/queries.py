@@ -13,7 +13,7 @@ from typing import Any
 from api.problems import not_found
 from api.read.snapshot import Record, Snapshot, current
 from api.rules import status
-from api.rules.names import fold
+from api.rules.names import fold, match_rank
 from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
 
 
@@ -41,6 +41,20 @@ def get_state(code: str) -> Record:
     if state is None:
         raise not_found("country", code, closest=closest_states(code))
     return state
+
+
+def search_rank(state: Record, text: str) -> int | None:
+    """How well `text` names `state` (api.rules.names ranks, best first), None for no match."""
+    return match_rank(text, (state.iso2, state.iso3, state.numeric), state.name,
+                      [state.official_name, *state.aliases])
+
+
+def search_states(text: str) -> list[Record]:
+    """States `text` names, the one a person most likely means first: codes and whole names
+    (name, official or UN name, alias, former name) before parts of names; then by name."""
+    ranked = [(rank, state.name, state) for state in all_states()
+              if (rank := search_rank(state, text)) is not None]
+    return [state for _, _, state in sorted(ranked, key=lambda r: r[:2])]
 
 
 def closest_states(text: str, limit: int = 5) -> list[dict]:
@@ -190,10 +204,12 @@ def policy_positions(state: Record) -> list[Record]:
 
 @dataclass
 class PositionInForce:
-    """A policy position with what it replaced and when (as known today) it ended."""
+    """A policy position with what it replaced and when (as known today) it ended, as precisely
+    as the data knows: `ended_precision` is the date_precision of the position that replaced it."""
     position: Record
     replaces: Record | None
     ended: date | None
+    ended_precision: str | None = None
 
 
 def positions_with_context(positions: list[Record]) -> list[PositionInForce]:
@@ -201,7 +217,7 @@ def positions_with_context(positions: list[Record]) -> list[PositionInForce]:
     for position in positions:
         previous = last_by_dimension.get(position.dimension)
         if previous is not None:
-            previous.ended = position.effective
+            previous.ended, previous.ended_precision = position.effective, position.date_precision
         entry = PositionInForce(position, previous.position if previous else None, None)
         last_by_dimension[position.dimension] = entry
         result.append(entry)

@@ -7,7 +7,6 @@ from datetime import date
 from marshmallow import Schema, fields
 
 from api.read import queries
-from api.rules.names import fold
 from api.rules.sentences import status_sentence, undated_note
 
 
@@ -57,11 +56,13 @@ class PolicyPositionOut(CitedOut):
 class PositionInForceOut(PolicyPositionOut):
     """A position in force: the position, what it replaced, and when (as known today) it ended."""
     replaces = fields.Function(lambda e: e.replaces and {"id": e.replaces.id, "position": e.replaces.position,
-                                                          "effective": e.replaces.effective.isoformat()})
+                                                          "effective": e.replaces.effective.isoformat(),
+                                                          "date_precision": e.replaces.date_precision})
     ended = fields.Date(allow_none=True)
+    ended_precision = fields.String(allow_none=True)
 
     def get_attribute(self, obj, attr, default):
-        source = obj if attr in ("replaces", "ended") else obj.position
+        source = obj if attr in ("replaces", "ended", "ended_precision") else obj.position
         return super().get_attribute(source, attr, default)
 
 
@@ -132,10 +133,12 @@ def status_body(membership: queries.Membership, treaty, day: date) -> dict:
         "since": current.start.isoformat() if current.start else None,
         "caused_by": action_out.dump(action) if action else None,
         "summary": status_sentence(state.name, treaty.short_name, current, membership.timeline,
-                                   action.kind if action else None, action.date if action else None)
+                                   action.kind if action else None, action.date if action else None,
+                                   {a.id: a.date_precision for a in membership.actions})
         + undated_note([a.kind for a in membership.undated()]),
         "sources": source_out.dump(action.sources if action else treaty.sources),
-        "confidence": action.confidence if action else treaty.confidence,
+        # An act of unknown date may have changed the status: never more than one source's word.
+        "confidence": "single_source" if membership.undated() else action.confidence if action else treaty.confidence,
         "disputes": actions_out.dump(membership.disputes(day)),
         "undated_actions": actions_out.dump(membership.undated()),
     }
@@ -151,5 +154,5 @@ def list_item(membership: queries.Membership, day: date) -> dict:
 def matches(membership: queries.Membership, args: dict) -> bool:
     state = membership.state
     return (args.get("region") in (None, state.region)
-            and ("q" not in args or fold(args["q"].strip()) in state.search_text)
+            and ("q" not in args or queries.search_rank(state, args["q"]) is not None)
             and args.get("status") in (None, membership.on(args["as_of"]).status))

@@ -50,7 +50,10 @@ HISTORY_LIST = ListSpec(fields=("type", "date", "record"), sort_keys=("date", "t
 def index():
     args = load_query(CountryListQuery())
     treaty = queries.get_treaty(args["treaty"])
-    items = [list_item(m, args["as_of"]) for m in queries.memberships(treaty).values() if matches(m, args)]
+    found = [m for m in queries.memberships(treaty).values() if matches(m, args)]
+    if "q" in args:  # best match first (a code or a whole name before parts of names); `sort` overrides
+        found.sort(key=lambda m: queries.search_rank(m.state, args["q"]))
+    items = [list_item(m, args["as_of"]) for m in found]
     body, headers = page(items, args, COUNTRY_LIST)
     return {"treaty": treaty.slug, "as_of": args["as_of"].isoformat(), **body}, 200, headers
 

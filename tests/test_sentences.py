@@ -1,0 +1,123 @@
+"""The plain-language status sentence: dates as precise as the data, names as prose names them,
+one sentence per status, and every one of the 197 states' names in each."""
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from api.rules import status
+from api.rules.names import prose_name, short_name
+from api.rules.sentences import long_date, on_date, status_sentence
+
+STATES = yaml.safe_load((Path(__file__).parent.parent / "seed_data" / "states.yaml").read_text())
+RULES = status.TreatyRules(entry_into_force=date(1999, 3, 1))
+TREATY = "Mine Ban Treaty"
+
+
+@pytest.mark.parametrize("day, precision, text, on", [
+    (date(2007, 5, 1), "day", "1 May 2007", "on 1 May 2007"),
+    (date(2007, 5, 1), "month", "May 2007", "in May 2007"),
+    (date(2011, 1, 1), "year", "2011", "in 2011"),
+    (date(1999, 3, 1), None, "1 March 1999", "on 1 March 1999"),
+])
+def test_a_date_is_exactly_as_precise_as_the_data(day, precision, text, on):
+    assert long_date(day, precision or "day") == text and on_date(day, precision or "day") == on
+
+
+@pytest.mark.parametrize("name, prose", [
+    ("United States", "the United States"),
+    ("Congo, The Democratic Republic of the", "the Democratic Republic of the Congo"),
+    ("Palestine, State of", "the State of Palestine"),
+    ("Micronesia, Federated States of", "the Federated States of Micronesia"),
+    ("Netherlands", "the Netherlands"), ("Gambia", "the Gambia"), ("Congo", "the Republic of the Congo"),
+    ("Holy See (Vatican City State)", "the Holy See"), ("Russian Federation", "the Russian Federation"),
+    ("Finland", "Finland"), ("Czechia", "Czechia"), ("Türkiye", "Türkiye"), ("South Korea", "South Korea"),
+    ("Saint Kitts and Nevis", "Saint Kitts and Nevis"), ("Niger", "Niger"), ("Sudan", "Sudan"),
+])
+def test_prose_names_put_the_where_english_needs_it(name, prose):
+    assert prose_name(name) == prose
+
+
+def test_short_names_undo_the_iso_inversions():
+    assert short_name("Congo, The Democratic Republic of the") == "Democratic Republic of the Congo"
+    assert short_name("Palestine, State of") == "State of Palestine" and short_name("Finland") == "Finland"
+
+
+def acts(*specs):
+    return [status.Act(f"a{i}", kind, day, None, hold) for i, (kind, day, hold) in enumerate(specs)]
+
+
+SIGNED = ("signature", date(1997, 12, 3), False)
+RATIFIED = ("ratification", date(1998, 7, 15), False)
+WITHDREW = ("withdrawal", date(2025, 7, 10), False)
+WITHDREW_IN_WAR = ("withdrawal", date(2025, 7, 10), True)
+# One case per status: the acts, the date asked about, and the sentence for "United States".
+CASES = {
+    status.NOT_SIGNATORY: ([], date(2020, 1, 1), "The United States has not signed or joined the Mine Ban Treaty."),
+    status.SIGNATORY: ([SIGNED], date(1998, 1, 1),
+                       "The United States signed the Mine Ban Treaty on 3 December 1997 but has not ratified it."),
+    status.CONSENTED_NOT_IN_FORCE: ([SIGNED, ("ratification", date(2012, 1, 9), False)], date(2012, 3, 1),
+                                    "The United States deposited its instrument of ratification to the Mine Ban "
+                                    "Treaty on 9 January 2012; the treaty enters into force for the United States "
+                                    "on 1 July 2012."),
+    status.STATE_PARTY: ([SIGNED, RATIFIED], date(2020, 1, 1),
+                         "The United States has been a state party to the Mine Ban Treaty since 1 March 1999 "
+                         "(instrument of ratification deposited on 15 July 1998)."),
+    status.WITHDRAWAL_PENDING: ([SIGNED, RATIFIED, WITHDREW], date(2025, 9, 1),
+                                "The United States notified its withdrawal from the Mine Ban Treaty on 10 July 2025; "
+                                "the withdrawal takes effect on 10 January 2026. Until then the United States is "
+                                "still a state party, bound by the treaty, as it has been since 1 March 1999."),
+    status.WITHDRAWAL_SUSPENDED: ([SIGNED, RATIFIED, WITHDREW_IN_WAR], date(2026, 3, 1),
+                                  "The United States notified its withdrawal from the Mine Ban Treaty on 10 July 2025, "
+                                  "but under Article 20(3) it does not take effect while the United States is engaged "
+                                  "in an armed conflict, so the United States remains bound; it has been a state party "
+                                  "since 1 March 1999."),
+    status.WITHDRAWN: ([SIGNED, RATIFIED, WITHDREW], date(2026, 3, 1),
+                       "The United States withdrew from the Mine Ban Treaty with effect from 10 January 2026; "
+                       "it had been a state party since 1 March 1999."),
+}
+
+
+def sentence(name, specs, day, precisions=None):
+    timeline = status.transitions(acts(*specs), RULES)
+    current = status.status_on(timeline, day)
+    act = next((a for a in acts(*specs) if a.id == current.act_id), None)
+    return current.status, status_sentence(name, TREATY, current, timeline, act and act.kind, act and act.date,
+                                           precisions)
+
+
+@pytest.mark.parametrize("expected_status", status.STATUSES)
+def test_the_sentence_of_each_status(expected_status):
+    specs, day, expected = CASES[expected_status]
+    got_status, text = sentence("United States", specs, day)
+    assert got_status == expected_status and text == expected
+
+
+def test_a_withdrawal_pending_under_an_armed_conflict_hold_says_so_and_that_the_state_is_bound():
+    _, text = sentence("Finland", [SIGNED, RATIFIED, WITHDREW_IN_WAR], date(2025, 9, 1))
+    assert text == ("Finland notified its withdrawal from the Mine Ban Treaty on 10 July 2025; the withdrawal would "
+                    "take effect on 10 January 2026, but under Article 20(3) not while Finland is engaged in an "
+                    "armed conflict. Finland is still a state party, bound by the treaty, as it has been since "
+                    "1 March 1999.")
+
+
+def test_acts_known_only_to_the_month_or_year_are_dated_so():
+    precisions = {"a0": "year", "a1": "month"}
+    _, signed = sentence("Finland", [SIGNED], date(1998, 1, 1), precisions)
+    assert signed == "Finland signed the Mine Ban Treaty in 1997 but has not ratified it."
+    _, party = sentence("Finland", [SIGNED, ("accession", date(2012, 1, 1), False)], date(2020, 1, 1), precisions)
+    # Article 17 counts from the month of deposit, so entry into force is known to the day.
+    assert party == ("Finland has been a state party to the Mine Ban Treaty since 1 July 2012 "
+                     "(instrument of accession deposited in January 2012).")
+
+
+@pytest.mark.parametrize("state", STATES, ids=[s["iso2"] for s in STATES])
+def test_every_states_sentence_reads_as_prose_in_every_status(state):
+    assert len(STATES) == 197
+    for specs, day, _ in CASES.values():
+        _, text = sentence(state["name"], specs, day)
+        assert text[0].isupper() and text.endswith("."), text
+        for inversion in (", The", ", the", ", State of", ", Republic of", ", Federated", ", Islamic", ", United"):
+            assert inversion not in text, text
+        assert " the the " not in text and " The " not in text.split(".")[0][1:], text
