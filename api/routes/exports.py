@@ -80,6 +80,10 @@ def download(name: str):
     stem, _, extension = name.rpartition(".")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="mine-ban-treaty-{snapshot.version}-{stem}.{extension}"'
+    if stem in TABLES:
+        response.headers["X-Export-Table"] = stem
+        if TABLES[stem].dated:
+            response.headers["X-Export-As-Of"] = day.isoformat()
     return response.make_conditional(request)
 
 
