@@ -193,6 +193,32 @@ def test_the_data_package_is_valid_frictionless_with_version_licence_and_checksu
     assert {"fields": ["iso3"], "reference": {"resource": "states", "fields": ["iso3"]}} in actions["schema"]["foreignKeys"]
 
 
+def test_the_package_holds_a_codebook_of_every_table_and_column_and_enums_for_coded_columns(client, tmp_path):
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/exports/datapackage.zip?as_of={DAY}").data))
+    book = package.read("codebook.md").decode()
+    (tmp_path / "codebook.md").write_text(book)
+    descriptor = json.loads(package.read("datapackage.json"))
+    assert "codebook.md" in descriptor["description"] and descriptor["version"] in book and DAY in book
+    for section in ("Partial dates", "How statuses and obligations are derived", "Article 17", "How to cite"):
+        assert section in book
+    enums = {}
+    for resource in descriptor["resources"]:
+        table_part = book.split(f"### `{resource['name']}`\n", 1)[1].split("\n### ", 1)[0]
+        for field in resource["schema"]["fields"]:
+            assert f"| `{field['name']}` | " in table_part, (resource["name"], field["name"])
+            for value in field.get("constraints", {}).get("enum", []):
+                assert f"`{value}`" in table_part
+            enums[resource["name"], field["name"]] = field.get("constraints", {}).get("enum")
+    assert "use" in enums["policy_positions", "dimension"] and "prohibited" in enums["policy_positions", "position"]
+    assert "deadline_passed" in enums["obligation_status", "status"] and enums["country_year", "art5_status"]
+    assert "state_party" in enums["country_year", "status"] and "prohibited" in enums["country_year", "policy_use"]
+    assert enums["treaty_actions", "confidence"] and enums["obligations", "date_precision"]
+    keys = {r["name"]: r["schema"] for r in descriptor["resources"]}
+    assert keys["states"]["primaryKey"] == ["iso3"] and keys["country_year"]["primaryKey"] == ["iso3", "year"]
+    assert "join key" in next(f for f in keys["statuses"]["fields"] if f["name"] == "iso3")["description"]
+    assert "NA" in next(f for f in keys["statuses"]["fields"] if f["name"] == "iso2")["description"]
+
+
 @pytest.mark.parametrize("name", ["nope.csv", "states.xlsx", "states", "datapackage.tar"])
 def test_an_unknown_table_or_format_is_a_404_listing_the_valid_ones(client, name):
     response = client.get(f"/api/v1/exports/{name}")
