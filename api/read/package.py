@@ -1,8 +1,9 @@
 """The whole dataset as one Frictionless Data Package: a ZIP of CSVs, datapackage.json and codebook.md.
 
-The ZIP is streamed entry by entry, and its bytes depend only on the dataset version,
-the `as_of` date of the statuses table and PUBLIC_URL: every entry carries the version's
-release time, so an old version's package is the same file years later.
+The ZIP is streamed entry by entry, and its bytes depend only on the dataset version, the
+`as_of` date of the dated tables (statuses, obligation_status, country_year) and PUBLIC_URL:
+every entry carries the version's release time, so an old version's package is the same file
+years later.
 """
 from __future__ import annotations
 
