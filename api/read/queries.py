@@ -102,7 +102,8 @@ class Membership:
         return [a for a in self.actions if a.date is None]
 
 
-def memberships(treaty: Record, state: Record | None = None, snapshot: Snapshot | None = None) -> dict[str, Membership]:
+def memberships(treaty: Record, state: Record | None = None,
+                snapshot: Snapshot | None = None) -> dict[str, Membership]:
     """Every state's membership under `treaty` (or only `state`'s), by alpha-2 code, in the
     request's snapshot (or the one given)."""
     snapshot = snapshot or current()
@@ -229,7 +230,8 @@ def _obligations_on(state: Record, in_force: date, day: date, snapshot: Snapshot
     """Article 4's and Article 5's obligation on `day`, for a state bound since `in_force`."""
     result = []
     for article in status.OBLIGATION_MONTHS:
-        known = [e for e in obligation_events(state, snapshot) if e.article == article and (e.date is None or e.date <= day)]
+        known = [e for e in obligation_events(state, snapshot)
+                 if e.article == article and (e.date is None or e.date <= day)]
         original = status.original_deadline(in_force, article)
         computed = status.obligation_on(original, [status.ObligationEvent(e.id, e.kind, e.date, e.deadline)
                                                    for e in known], day)
