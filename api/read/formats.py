@@ -72,15 +72,14 @@ def ndjson_chunks(table: Table, snapshot: Snapshot, day: date) -> Iterator[bytes
 
 
 def json_chunks(table: Table, snapshot: Snapshot, day: date) -> Iterator[bytes]:
-    head = {"dataset_version": snapshot.version, "table": table.name}
-    if table.dated:
-        head["as_of"] = day.isoformat()
-    yield (json.dumps(head, separators=(",", ":"))[:-1] + ',"items":[').encode()
+    """A plain array of records, so that any JSON reader (pandas.read_json, jsonlite) gives one row
+    per record; the version, table and date are in the response headers and datapackage.json."""
+    yield b"["
     separator = ""
     for batch in _batches(table, snapshot, day, BATCH_ROWS):
         yield (separator + ",".join(_objects(table, batch))).encode()
         separator = ","
-    yield b"]}"
+    yield b"]"
 
 
 def _arrow_type(kind: str):

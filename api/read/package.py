@@ -1,8 +1,9 @@
-"""The whole dataset as one Frictionless Data Package: a ZIP of CSVs and datapackage.json.
+"""The whole dataset as one Frictionless Data Package: a ZIP of CSVs, datapackage.json and codebook.md.
 
-The ZIP is streamed entry by entry, and its bytes depend only on the dataset version,
-the `as_of` date of the statuses table and PUBLIC_URL: every entry carries the version's
-release time, so an old version's package is the same file years later.
+The ZIP is streamed entry by entry, and its bytes depend only on the dataset version, the
+`as_of` date of the dated tables (statuses, obligation_status, country_year) and PUBLIC_URL:
+every entry carries the version's release time, so an old version's package is the same file
+years later.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date
 
+from api.read import codebook
 from api.read.citation import LICENCE, TITLE, citation
 from api.read.formats import Drain, csv_chunks, table_fingerprint
 from api.read.snapshot import Snapshot
@@ -49,6 +51,9 @@ def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict:
                           "schema": table_schema(table)})
     cite = citation(snapshot.version, snapshot.released, base_url)
     return {"profile": "tabular-data-package", "name": "mine-ban-treaty-status", "title": TITLE,
+            "description": f"Every table as CSV; {codebook.NAME} in this package documents every table and "
+                           "column, the date conventions and how statuses and obligations are derived. "
+                           "Join tables on iso3.",
             "version": snapshot.version, "created": snapshot.released.isoformat() + "Z",
             "as_of": day.isoformat(), "licenses": [LICENCE], "citation": cite["text"],
             "homepage": base_url, "resources": resources}
@@ -66,6 +71,7 @@ def zip_chunks(snapshot: Snapshot, day: date, base_url: str) -> Iterator[bytes]:
     with zipfile.ZipFile(sink, "w") as archive:
         body = json.dumps(descriptor(snapshot, day, base_url), ensure_ascii=False, indent=2).encode()
         archive.writestr(_entry(DESCRIPTOR, snapshot), body)
+        archive.writestr(_entry(codebook.NAME, snapshot), codebook.codebook(snapshot, day, base_url).encode())
         yield sink.take()
         for table in TABLES.values():
             with archive.open(_entry(path_of(table), snapshot), "w") as member:

@@ -117,10 +117,10 @@ class Membership:
         return [a for a in self.actions if a.date is None]
 
 
-def memberships(treaty: Record, state: Record | None = None, snapshot: Snapshot | None = None
-                ) -> dict[str, Membership]:
-    """Every state's membership under `treaty` (or only `state`'s), by alpha-2 code, from the
-    request's snapshot or the one given (exports stream from a snapshot outside a request)."""
+def memberships(treaty: Record, state: Record | None = None,
+                snapshot: Snapshot | None = None) -> dict[str, Membership]:
+    """Every state's membership under `treaty` (or only `state`'s), by alpha-2 code, in the
+    request's snapshot (or the one given)."""
     snapshot = snapshot or current()
 
     def compute():
@@ -185,9 +185,9 @@ def _parties_timeline(treaty: Record) -> list[dict]:
     return points
 
 
-def _of_state(table: str, state: Record) -> list[Record]:
+def _of_state(table: str, state: Record, snapshot: Snapshot | None = None) -> list[Record]:
     """The state's records of one snapshot table ("policies", "obligations"), grouped once per version."""
-    snapshot = current()
+    snapshot = snapshot or current()
 
     def by_state():
         grouped = defaultdict(list)
@@ -198,8 +198,8 @@ def _of_state(table: str, state: Record) -> list[Record]:
     return snapshot.once(f"{table}_by_state", by_state).get(state.iso2, [])
 
 
-def policy_positions(state: Record) -> list[Record]:
-    return _of_state("policies", state)
+def policy_positions(state: Record, snapshot: Snapshot | None = None) -> list[Record]:
+    return _of_state("policies", state, snapshot)
 
 
 @dataclass
@@ -233,9 +233,9 @@ def positions_on(positions: list[Record], day: date, dimension: str | None = Non
     return sorted(in_force.values(), key=lambda e: e.position.dimension)
 
 
-def obligation_events(state: Record) -> list[Record]:
+def obligation_events(state: Record, snapshot: Snapshot | None = None) -> list[Record]:
     """The state's Article 4 and 5 obligation events, in date order (undated last)."""
-    return _of_state("obligations", state)
+    return _of_state("obligations", state, snapshot)
 
 
 @dataclass
@@ -256,23 +256,25 @@ class Obligations:
     by_article: list[Obligation]
 
 
-def obligations(state: Record, day: date) -> Obligations | None:
+def obligations(state: Record, day: date, snapshot: Snapshot | None = None) -> Obligations | None:
     """None for a state the treaty with Articles 4 and 5 never entered into force for."""
-    membership = memberships(current().treaties[MINE_BAN_TREATY], state)[state.iso2]
+    snapshot = snapshot or current()
+    membership = memberships(snapshot.treaties[MINE_BAN_TREATY], state, snapshot)[state.iso2]
     in_force = next((t.start for t in membership.timeline if t.status == status.STATE_PARTY), None)
     if in_force is None:
         return None
     on_day = membership.on(day)
     withdrawn = on_day.start if on_day.status == status.WITHDRAWN else None
-    return Obligations(in_force, withdrawn, _obligations_on(state, in_force, withdrawn - timedelta(days=1)
-                                                            if withdrawn else day))
+    last_day = withdrawn - timedelta(days=1) if withdrawn else day
+    return Obligations(in_force, withdrawn, _obligations_on(state, in_force, last_day, snapshot))
 
 
-def _obligations_on(state: Record, in_force: date, day: date) -> list[Obligation]:
+def _obligations_on(state: Record, in_force: date, day: date, snapshot: Snapshot) -> list[Obligation]:
     """Article 4's and Article 5's obligation on `day`, for a state bound since `in_force`."""
     result = []
     for article in status.OBLIGATION_MONTHS:
-        known = [e for e in obligation_events(state) if e.article == article and (e.date is None or e.date <= day)]
+        known = [e for e in obligation_events(state, snapshot)
+                 if e.article == article and (e.date is None or e.date <= day)]
         original = status.original_deadline(in_force, article)
         computed = status.obligation_on(original, [status.ObligationFact(e.id, e.kind, e.date, e.deadline)
                                                    for e in known], day)

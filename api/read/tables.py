@@ -1,12 +1,18 @@
 """The downloadable tables: a snapshot as rows, with one column definition per field.
 
-Pure: a snapshot (and, for statuses, a date) in, plain rows out. The same column
-definitions drive CSV, JSON, NDJSON, Parquet and the Frictionless table schemas, so the
-formats cannot drift apart. Values are Python values: str, int, bool, date, a list of
-strings, or None for unknown.
+Pure: a snapshot (and, for dated tables, a date) in, plain rows out. The same column
+definitions drive CSV, JSON, NDJSON, Parquet, the Frictionless table schemas and the
+codebook, so they cannot drift apart. Values are Python values: str, int, bool, date, a list
+of strings, or None for unknown.
+
+Every table about states carries the state's `iso3` (the join key), `iso2`, `numeric` (text)
+and `name`: `iso3` survives every reader's defaults, while Namibia's alpha-2 code "NA" is read
+as missing by pandas and R, and numeric codes lose their leading zeros when read as numbers.
 """
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +20,10 @@ from datetime import date
 from api.read import queries
 from api.read.snapshot import Snapshot
 from api.rules import status
+from api.rules.status import MINE_BAN_TREATY
+from api.rules.vocabulary import CONFIDENCE as CONFIDENCE_CODES
+from api.rules.vocabulary import DIMENSIONS, POSITIONS
+from api.rules.vocabulary import PRECISION as PRECISION_CODES
 
 
 @dataclass(frozen=True)
@@ -21,12 +31,21 @@ class Column:
     name: str
     type: str  # string, integer, boolean, date or list (of strings)
     description: str
-    get: Callable = None  # record -> value; default: the attribute of the same name
+    get: Callable | None = None  # record -> value; default: the attribute of the same name
     required: bool = False
     enum: tuple = ()
+    missing: str = ""  # what an empty cell means (codebook); default: not known or not applicable
+    of_state: str = ""  # the value is this attribute of the state whose alpha-2 code `get` gives
+    derived: bool = False  # computed (from the record or another table): not part of the record itself
+    loads: str = ""  # the record field the column holds, when not its name (import-package)
 
-    def value(self, record):
-        return self.get(record) if self.get else getattr(record, self.name)
+    def value(self, record, states: dict):
+        value = self.get(record) if self.get else getattr(record, self.name)
+        return getattr(states[value], self.of_state) if self.of_state else value
+
+    @property
+    def field(self) -> str:
+        return self.loads or self.name
 
 
 @dataclass(frozen=True)
@@ -35,9 +54,10 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
-    rows: Callable[[Snapshot, date], Iterator[tuple]]
+    rows: Callable[[Snapshot, date], Iterator]
     foreign_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (table, column)
     dated: bool = False  # rows depend on the date asked for (`as_of`)
+    derivation: str = ""  # how a derived table is computed (codebook)
 
     def count(self, snapshot: Snapshot, day: date) -> int:
         return sum(1 for _ in self.rows(snapshot, day))
@@ -56,13 +76,42 @@ def _key(name, description) -> Column:
     return need(name, "string", description)
 
 
-CONFIDENCE = Column("confidence", "string", "confirmed_primary, confirmed_secondary or single_source.",
-                    required=True, enum=("confirmed_primary", "confirmed_secondary", "single_source"))
+ISO3_TEXT = ("ISO 3166-1 alpha-3 code of the state: the join key between tables (table `states`). "
+             "Every CSV reader's defaults read it as it is.")
+ISO2_TEXT = ("ISO 3166-1 alpha-2 code. Namibia's is \"NA\", which pandas (read_csv) and R (read.csv, readr) "
+             "read as missing by default: join on `iso3`, or read with keep_default_na=False (pandas) or "
+             "na.strings = \"\" (R) to keep it.")
+NUMERIC_TEXT = ("ISO 3166-1 numeric code: three digits kept as text with their leading zeros (\"004\"). "
+                "Readers that guess types make it a number (4): read it as text, dtype={\"numeric\": str} "
+                "in pandas, colClasses = c(numeric = \"character\") in R.")
+NAME_TEXT = "The state's short name (table `states`)."
+
+
+def _state_keys(iso2_of: Callable, loads_iso2: bool = False) -> tuple[Column, ...]:
+    """iso3, iso2, numeric and name of the state whose alpha-2 code `iso2_of(record)` gives.
+    `loads_iso2`: the record holds the alpha-2 code itself (field `state`); the other three are
+    looked up in the states table."""
+    return (Column("iso3", "string", ISO3_TEXT, iso2_of, True, of_state="iso3", derived=True),
+            Column("iso2", "string", ISO2_TEXT, iso2_of, True, of_state="iso2", derived=not loads_iso2,
+                   loads="state"),
+            Column("numeric", "string", NUMERIC_TEXT, iso2_of, True, of_state="numeric", derived=True),
+            Column("name", "string", NAME_TEXT, iso2_of, True, of_state="name", derived=True))
+
+
+def _state_iso2(record):
+    return record.state_iso2
+
+
+CONFIDENCE = Column("confidence", "string", "How well the row is sourced: confirmed_primary (read in a primary "
+                    "source), confirmed_secondary (a reputable secondary source, none contradicting) or "
+                    "single_source (one source of lesser standing, or sources disagree; see notes).",
+                    required=True, enum=CONFIDENCE_CODES)
 SOURCES = Column("sources", "list", "Ids of the sources (table `sources`) this row rests on, `;`-joined.",
                  get=_source_ids)
-PRECISION = Column("date_precision", "string", "day, month or year: how precise the date is.",
-                   required=True, enum=("day", "month", "year"))
-STATE_FK = ("states", "iso2")
+PRECISION = Column("date_precision", "string", "day, month or year: how precise the date is. A month-only "
+                   "date is the first day of the month, a year-only date the first of January.",
+                   required=True, enum=PRECISION_CODES)
+STATE_FK = ("states", "iso3")
 TREATY_FK = ("treaties", "slug")
 
 
@@ -96,6 +145,63 @@ def _timeline(snapshot: Snapshot, day: date):
                    "start": transition.start, "end": end, "action_id": transition.act_id}
 
 
+def _policies(snapshot: Snapshot, day: date):
+    """Every policy position with what it replaced and when it ended, as the API gives them."""
+    def compute():
+        by_state = defaultdict(list)
+        for position in snapshot.policies:
+            by_state[position.state_iso2].append(position)
+        context = {entry.position.id: entry for positions in by_state.values()
+                   for entry in queries.positions_with_context(positions)}
+        return [context[position.id] for position in snapshot.policies]
+    return iter(snapshot.once("export_policies", compute))
+
+
+def _obligation_status(snapshot: Snapshot, day: date):
+    for iso2 in sorted(snapshot.states):
+        found = queries.obligations(snapshot.states[iso2], day, snapshot)
+        if found is None:
+            continue
+        for obligation in found.by_article:
+            computed = obligation.state
+            yield {"state": iso2, "as_of": day, "article": obligation.article,
+                   "entry_into_force": found.entry_into_force, "withdrawal_effective": found.withdrawal_effective,
+                   "original_deadline": obligation.original_deadline, "deadline": computed.deadline,
+                   "status": computed.status, "completed": computed.completed, "decided_by": computed.decided_by,
+                   "events": len(obligation.events)}
+
+
+FIRST_YEAR = 1997  # the treaty was adopted and opened for signature in 1997
+
+
+def _country_year(snapshot: Snapshot, day: date):
+    treaty = snapshot.treaties.get(MINE_BAN_TREATY)
+    if treaty is None:
+        return
+    members = queries.memberships(treaty, snapshot=snapshot)
+    for iso2 in sorted(snapshot.states):
+        state, membership = snapshot.states[iso2], members[iso2]
+        consents = sorted(a.date for a in membership.actions if a.kind in status.CONSENT_KINDS and a.date)
+        positions = queries.policy_positions(state, snapshot)
+        for year in range(FIRST_YEAR, day.year + 1):
+            on = min(date(year, 12, 31), day)
+            now = membership.on(on)
+            row = {"state": iso2, "year": year, "date": on, "status": now.status,
+                   "bound": now.status in status.BOUND_STATUSES,
+                   "consented": max((d for d in consents if d <= on), default=None)}
+            found = queries.obligations(state, on, snapshot)
+            by_article = {o.article: o for o in found.by_article} \
+                if found is not None and found.entry_into_force <= on else {}
+            for article in status.OBLIGATION_MONTHS:
+                obligation = by_article.get(article)
+                row[f"art{article}_status"] = obligation and obligation.state.status
+                row[f"art{article}_deadline"] = obligation and obligation.state.deadline
+            in_force = {e.position.dimension: e.position.position for e in queries.positions_on(positions, on)}
+            for dimension in DIMENSIONS:
+                row[f"policy_{dimension}"] = in_force.get(dimension)
+            yield row
+
+
 def _citations(snapshot: Snapshot, day: date):
     tables = (("treaties", snapshot.treaties.values(), "slug"), ("states", snapshot.states.values(), "iso2"),
               ("treaty_actions", snapshot.actions, "id"), ("policy_positions", snapshot.policies, "id"),
@@ -112,16 +218,28 @@ def _item(name):
 
 def _derived(*columns: Column) -> tuple[Column, ...]:
     """Columns of a derived table, whose rows are dicts."""
-    return tuple(Column(c.name, c.type, c.description, _item(c.name), c.required, c.enum) for c in columns)
+    return tuple(dataclasses.replace(c, get=c.get or _item(c.name), derived=True) for c in columns)
 
 
-STATUS = Column("status", "string", "The legal status derived by Articles 17 and 20.", required=True,
-                enum=status.STATUSES)
+def _of_position(column: Column) -> Column:
+    """A policy position's column, read from a PositionInForce (position, replaces, ended)."""
+    read = column.get or (lambda record, name=column.name: getattr(record, name))
+    return dataclasses.replace(column, get=lambda entry: read(entry.position))
+
+
+STATUS = Column("status", "string", "The legal status derived by Articles 17 and 20 (see the codebook).",
+                required=True, enum=status.STATUSES)
+OBLIGATION_STATUS_TEXT = ("in_progress (deadline in force not passed), completed, deadline_passed (the deadline "
+                          "in force has passed and the data records neither completion nor an extension: not a "
+                          "finding of non-compliance), deadline_missed (a source says so), no_obligation (the state "
+                          "declared it had none), or unknown (no dated event yet, or an extension whose new "
+                          "deadline no source gives).")
+STATE_KEYS = _state_keys(_item("state"))
 TABLES = {table.name: table for table in (
     Table("sources", "Every source a fact rests on.", (
         _key("id", "Source id."), need("url", "string", "Where to read it."),
         need("title", "string", "Title."), need("publisher", "string", "Publisher."),
-        Column("published", "date", "Publication date; empty when unknown."),
+        Column("published", "date", "Publication date.", missing="Publication date unknown."),
         need("accessed", "date", "When it was read.")),
         ("id",), _records("sources")),
     Table("treaties", "The treaties covered.", (
@@ -135,60 +253,131 @@ TABLES = {table.name: table for table in (
         need("depositary", "string", "Depositary."),
         Column("untc_reference", "string", "UN Treaty Collection reference."), CONFIDENCE, SOURCES),
         ("slug",), _records("treaties")),
-    Table("states", "Every state, by ISO 3166-1 code.", (
-        _key("iso2", "ISO 3166-1 alpha-2."), need("iso3", "string", "ISO 3166-1 alpha-3."),
-        need("numeric", "string", "ISO 3166-1 numeric (three digits, kept as text)."),
+    Table("states", "Every state, by ISO 3166-1 code; `iso3` is the key other tables join on.", (
+        _key("iso3", ISO3_TEXT.replace(" (table `states`)", "")), need("iso2", "string", ISO2_TEXT),
+        need("numeric", "string", NUMERIC_TEXT),
         need("name", "string", "Short name."), need("official_name", "string", "Official name."),
         Column("aliases", "list", "Other names, `;`-joined."), need("region", "string", "UN M49 region."),
         need("subregion", "string", "UN M49 subregion."),
-        Column("intermediate_region", "string", "UN M49 intermediate region."),
+        Column("intermediate_region", "string", "UN M49 intermediate region.",
+               missing="The subregion has no intermediate region."),
         need("un_member", "boolean", "UN member state."), CONFIDENCE, SOURCES),
-        ("iso2",), _records("states")),
+        ("iso3",), _records("states")),
     Table("treaty_actions", "Signatures, consents, withdrawals and declarations, as deposited.", (
-        _key("id", "Action id."), Column("state", "string", "State (alpha-2).", lambda r: r.state_iso2, True),
+        _key("id", "Action id."), *_state_keys(_state_iso2, loads_iso2=True),
         Column("treaty", "string", "Treaty slug.", lambda r: r.treaty_slug, True),
         need("kind", "string", "What was deposited.", enum=status.ACTION_KINDS),
-        Column("date", "date", "Date of deposit; empty when unknown (see notes)."), PRECISION,
-        Column("effective", "date", "When it took or takes effect."),
+        Column("date", "date", "Date of deposit.", missing="Date unknown (see notes)."), PRECISION,
+        Column("effective", "date", "When it took or takes effect.",
+               missing="No effective date recorded: the treaty articles give it (see statuses)."),
         Column("depositary_ref", "string", "Depositary notification reference."),
         need("armed_conflict_hold", "boolean", "Withdrawal held by Article 20(3)."),
-        Column("conflict_ended", "date", "End of the armed conflict that held the withdrawal."),
-        Column("dispute", "string", "A dispute about the act, in words."), Column("notes", "string", "Notes."),
-        CONFIDENCE, SOURCES),
-        ("id",), _records("actions"), {"state": STATE_FK, "treaty": TREATY_FK}),
-    Table("policy_positions", "National anti-personnel mine policies, one row per change.", (
-        _key("id", "Position id."), Column("state", "string", "State (alpha-2).", lambda r: r.state_iso2, True),
-        need("dimension", "string", "What the position is about."),
-        need("position", "string", "The position."), Column("restriction", "string", "Restrictions."),
-        need("summary", "string", "Summary."), need("effective", "date", "In force from."),
-        PRECISION, Column("announced_by", "string", "Who announced it."), Column("quote", "string", "Quote."),
+        Column("conflict_ended", "date", "End of the armed conflict that held the withdrawal.",
+               missing="No held withdrawal, or the conflict has not ended."),
+        Column("dispute", "string", "A dispute about the act, in words.", missing="No dispute recorded."),
         Column("notes", "string", "Notes."), CONFIDENCE, SOURCES),
-        ("id",), _records("policies"), {"state": STATE_FK}),
+        ("id",), _records("actions"), {"iso3": STATE_FK, "treaty": TREATY_FK}),
+    Table("policy_positions", "National anti-personnel mine policies, one row per change, with what each "
+          "replaced and when it ended (as the API gives them).", (
+        *(_of_position(c) for c in (
+            _key("id", "Position id."), *_state_keys(_state_iso2, loads_iso2=True),
+            need("dimension", "string", "What the position is about.", enum=DIMENSIONS),
+            need("position", "string", "The position.", enum=POSITIONS),
+            Column("restriction", "string", "Restrictions.", missing="No restriction recorded."),
+            need("summary", "string", "Summary."), need("effective", "date", "In force from."),
+            PRECISION, Column("announced_by", "string", "Who announced it."), Column("quote", "string", "Quote."),
+            Column("notes", "string", "Notes."), CONFIDENCE, SOURCES)),
+        Column("replaces", "string", "Id of the position in the same dimension this one replaced.",
+               lambda e: e.replaces and e.replaces.id, derived=True,
+               missing="The state's first recorded position in this dimension."),
+        Column("ended", "date", "When the next position in the same dimension took effect (as known in this "
+               "dataset version).", lambda e: e.ended, derived=True, missing="Still in force.")),
+        ("id",), _policies, {"iso3": STATE_FK, "replaces": ("policy_positions", "id")}),
     Table("obligations", "Facts about Article 4 (stockpile destruction) and 5 (mine clearance) obligations.", (
-        _key("id", "Obligation event id."), Column("state", "string", "State (alpha-2).", lambda r: r.state_iso2, True),
+        _key("id", "Obligation event id."), *_state_keys(_state_iso2, loads_iso2=True),
         need("article", "integer", "4: destroy stockpiles within 4 years of entry into force; 5: clear mined "
                                    "areas within 10 years (extensible).", enum=tuple(status.OBLIGATION_MONTHS)),
         need("kind", "string", "What the source says happened.", enum=status.OBLIGATION_KINDS),
-        Column("date", "date", "Date of the event; empty when unknown (see notes)."), PRECISION,
-        Column("deadline", "date", "extension_granted only: the new Article 5 deadline."),
+        Column("date", "date", "Date of the event.", missing="Date unknown (see notes); an undated event "
+               "decides no status."), PRECISION,
+        Column("deadline", "date", "extension_granted only: the new Article 5 deadline.",
+               missing="Not an extension, or no source gives the new deadline."),
         Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes."),
         CONFIDENCE, SOURCES),
-        ("id",), _records("obligations"), {"state": STATE_FK}),
+        ("id",), _records("obligations"), {"iso3": STATE_FK}),
     Table("statuses", "Status of every state under every treaty on `as_of` (default today).", _derived(
-        _key("state", "State (alpha-2)."), _key("treaty", "Treaty slug."),
+        *STATE_KEYS, _key("treaty", "Treaty slug."),
         need("as_of", "date", "The date the status is for."), STATUS,
-        Column("since", "date", "Status in force since; empty for never a signatory."),
-        Column("action_id", "string", "The treaty action that caused it.")),
-        ("state", "treaty"), _statuses, {"state": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")},
-        dated=True),
+        Column("since", "date", "Status in force since.", missing="Never a signatory."),
+        Column("action_id", "string", "The treaty action that caused it.", missing="Never a signatory.")),
+        ("iso3", "treaty"), _statuses,
+        {"iso3": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")}, dated=True,
+        derivation="The status on `as_of` from the state's treaty actions, by Articles 17 and 20."),
     Table("membership_timeline", "Every change of status of every state under every treaty.", _derived(
-        _key("state", "State (alpha-2)."), _key("treaty", "Treaty slug."),
+        *STATE_KEYS, _key("treaty", "Treaty slug."),
         need("step", "integer", "1 for the state's first change under the treaty, then 2, 3..."),
         STATUS, need("start", "date", "In force from."),
-        Column("end", "date", "Replaced on; empty while in force."),
+        Column("end", "date", "Replaced on.", missing="Still in force."),
         Column("action_id", "string", "The treaty action that caused it.")),
-        ("state", "treaty", "step"), _timeline,
-        {"state": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")}),
+        ("iso3", "treaty", "step"), _timeline,
+        {"iso3": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")},
+        derivation="Every change of the status derived from the state's treaty actions, by Articles 17 and 20."),
+    Table("obligation_status", "The Article 4 and 5 obligations of every state the Mine Ban Treaty entered into "
+          "force for, on `as_of` (default today): one row per state and article, as the API computes them "
+          "(GET /api/v1/countries/{code}/obligations).", _derived(
+        *STATE_KEYS, need("as_of", "date", "The date the obligation is for."),
+        need("article", "integer", "4: stockpile destruction; 5: mine clearance.",
+             enum=tuple(status.OBLIGATION_MONTHS)),
+        need("entry_into_force", "date", "When the treaty entered into force for the state (Article 17); the "
+             "deadlines count from it."),
+        Column("withdrawal_effective", "date", "When the state's withdrawal took effect, by `as_of`; the row "
+               "then gives the obligation as it stood on the last day it bound the state.",
+               missing="No withdrawal in effect on `as_of`."),
+        need("original_deadline", "date", "Entry into force plus 4 years (Article 4) or 10 years (Article 5)."),
+        Column("deadline", "date", "The deadline in force: the original one, or the latest extension granted.",
+               missing="An extension was granted but no source gives its new deadline."),
+        need("status", "string", OBLIGATION_STATUS_TEXT, enum=status.OBLIGATION_STATUSES),
+        Column("completed", "date", "When the obligation was completed.",
+               missing="Not completed, or re-opened (an extension or missed deadline after completion)."),
+        Column("decided_by", "string", "The obligation event (table `obligations`) that decided the status.",
+               missing="No dated event yet: status unknown."),
+        need("events", "integer", "How many of the state's events for this article are known by then "
+             "(dated up to the day, and undated ones).")),
+        ("iso3", "article"), _obligation_status, {"iso3": STATE_FK, "decided_by": ("obligations", "id")},
+        dated=True,
+        derivation="The latest dated event up to the day decides: completed, no_obligation and deadline_missed "
+                   "are statuses of their own; after obligation_reported or extension_granted the obligation is "
+                   "in_progress until the deadline in force, then deadline_passed. A report dated after a "
+                   "completion re-opens nothing; an extension or a missed deadline re-opens a completed "
+                   "obligation. Same-day events are read in the order report, missed deadline, extension, "
+                   "completion."),
+    Table("country_year", "A country-year panel for the Mine Ban Treaty: one row per state per year from "
+          f"{FIRST_YEAR} to the year of `as_of` (default today), as things stood on 31 December (or on `as_of` in "
+          "its own year).", _derived(
+        *STATE_KEYS, need("year", "integer", "The year."),
+        need("date", "date", "The day the row describes: 31 December of `year`, or `as_of` in the year of "
+             "`as_of`."),
+        STATUS, need("bound", "boolean", "Bound by the treaty's obligations on the day: state_party, "
+                     "withdrawal_pending or withdrawal_suspended."),
+        Column("consented", "date", "Date of the state's latest consent to be bound (ratification, acceptance, "
+               "approval, accession or succession) deposited on or before the day.",
+               missing="No consent deposited by then."),
+        *(c for article, name in ((4, "stockpile destruction"), (5, "mine clearance")) for c in (
+            Column(f"art{article}_status", "string", f"Article {article} ({name}) status on the day, as in "
+                   f"`obligation_status`. " + OBLIGATION_STATUS_TEXT, enum=status.OBLIGATION_STATUSES,
+                   missing="The treaty had not entered into force for the state by then."),
+            Column(f"art{article}_deadline", "date", f"Article {article} deadline in force on the day.",
+                   missing="The treaty had not entered into force for the state by then, or an extension's new "
+                           "deadline is not known."))),
+        *(Column(f"policy_{dimension}", "string", f"The state's policy position on {dimension.replace('_', ' ')} "
+                 "in force on the day (table `policy_positions`).", enum=POSITIONS,
+                 missing="No position recorded in force by then.") for dimension in DIMENSIONS)),
+        ("iso3", "year"), _country_year, {"iso3": STATE_FK}, dated=True,
+        derivation=f"Every state appears every year from {FIRST_YEAR}: the data has no dates for when states came "
+                   "to exist (South Sudan, for one, appears before 2011). Status and bound as in `statuses`, "
+                   "obligations as in `obligation_status` (after a withdrawal took effect, as they stood on the "
+                   "last day the state was bound), policy positions as in GET "
+                   "/api/v1/countries/{code}/policies?as_of=, all on the row's `date`."),
     Table("citations", "Which source each record cites: one row per record and source.", _derived(
         _key("table", "The record's table."), _key("record_id", "The record's id in that table."),
         _key("source_id", "Source id (table `sources`).")),
@@ -198,5 +387,6 @@ TABLES = {table.name: table for table in (
 
 def rows(table: Table, snapshot: Snapshot, day: date) -> Iterator[list]:
     """The table's rows as lists of values, in column order."""
+    states = snapshot.states
     for record in table.rows(snapshot, day):
-        yield [column.value(record) for column in table.columns]
+        yield [column.value(record, states) for column in table.columns]

@@ -80,6 +80,10 @@ def download(name: str):
     stem, _, extension = name.rpartition(".")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="mine-ban-treaty-{snapshot.version}-{stem}.{extension}"'
+    if stem in TABLES:
+        response.headers["X-Export-Table"] = stem
+        if TABLES[stem].dated:
+            response.headers["X-Export-As-Of"] = day.isoformat()
     return response.make_conditional(request)
 
 
@@ -98,7 +102,7 @@ def write_all(snapshot: Snapshot, directory: Path, day: date, base_url: str) -> 
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--dataset-version", default=None, help="Version to export (default: the current one).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Date of the statuses table (default: today).")
+              help="Date of the dated tables: statuses, obligation_status, country_year (default: today).")
 def export_command(directory: Path, dataset_version: str | None, as_of) -> None:
     """Write every export file to DIRECTORY, byte for byte as /api/v1/exports serves it."""
     try:

@@ -102,7 +102,8 @@ def read_records(files: dict[str, bytes]) -> SeedData:
                 problems.append(f"{path} row {number}: {len(cells)} cells, expected {len(expected)}")
                 continue
             try:
-                record = schema.load({c.name: _cell(c, text) for c, text in zip(table.columns, cells)})
+                record = schema.load({c.field: _cell(c, text) for c, text in zip(table.columns, cells)
+                                      if not c.derived})
             except ValidationError as error:
                 problems.append(f"{path} row {number}: {error.messages}")
                 continue

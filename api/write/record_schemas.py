@@ -14,13 +14,8 @@ from api.rules.status import (
     OBLIGATION_MONTHS,
     WITHDRAWAL,
 )
+from api.rules.vocabulary import CONFIDENCE, DIMENSIONS, POSITIONS, PRECISION
 
-CONFIDENCE = ("confirmed_primary", "confirmed_secondary", "single_source")
-PRECISION = ("day", "month", "year")
-DIMENSIONS = ("use", "production", "stockpiling", "transfer", "geographic_scope",
-              "technical_conditions")
-POSITIONS = ("prohibited", "permitted", "permitted_with_restrictions", "moratorium",
-             "under_review", "no_public_position", "unknown")
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9._-]*$", error="Must be a lowercase slug (a-z, 0-9, '.', '_', '-').")
 ISO2 = validate.Regexp(r"^[A-Z]{2}$", error="Must be an ISO 3166-1 alpha-2 code in capitals.")
 
