@@ -18,7 +18,7 @@ from api.pages import charts, page_data
 from api.problems import DATE_HELP, Problem
 from api.read import queries
 from api.read.representations import status_body
-from api.read.snapshot import current
+from api.read.snapshot import request_snapshot
 from api.rules.names import prose_name, short_name
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
@@ -59,7 +59,7 @@ def day_arg(name: str, default: date) -> date:
 @bp.before_request
 def _resolve_version():
     """Load the request's dataset version first, so an unknown one is a 404 page before any work."""
-    current()
+    request_snapshot()
 
 
 @bp.get("/")
@@ -91,7 +91,7 @@ def country(code: str):
     day, state = day_arg("as_of", today), queries.get_state(code)
     treaties = queries.all_treaties()
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, day) for t in treaties]
-    version = current().version
+    version = request_snapshot().version
     permalink = url_for("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version,
                         _external=True)
     return render_template("country.html", state=state, day=day, today=today, statuses=statuses,

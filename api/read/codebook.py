@@ -6,7 +6,7 @@ from datetime import date
 
 from api.read.citation import citation
 from api.read.snapshot import Snapshot
-from api.read.tables import FIRST_YEAR, OBLIGATION_STATUS_TEXT, TABLES, Column, Table
+from api.read.tables import EXPORT_TABLES, FIRST_YEAR, OBLIGATION_STATUS_TEXT, Column, Table
 from api.rules import status
 
 NAME = "codebook.md"
@@ -104,7 +104,7 @@ def _table(table: Table) -> list[str]:
 
 def codebook(snapshot: Snapshot, day: date, base_url: str) -> str:
     """The codebook of `snapshot`'s exports, for the dated tables on `day`."""
-    rules = TABLES["obligation_status"].derivation
+    rules = EXPORT_TABLES["obligation_status"].derivation
     cite = citation(snapshot.version, snapshot.released, base_url)
     lines = ["# Mine Ban Treaty Status dataset: codebook", "",
              f"Dataset version {snapshot.version}, released {snapshot.released.date().isoformat()}; "
@@ -114,7 +114,7 @@ def codebook(snapshot: Snapshot, day: date, base_url: str) -> str:
              DERIVATION.format(obligations=f"{rules}\n\nObligation statuses: {OBLIGATION_STATUS_TEXT}"),
              "Legal statuses: " + ", ".join(f"`{s}`" for s in status.STATUSES) + ".", "",
              "## Tables", ""]
-    for table in TABLES.values():
+    for table in EXPORT_TABLES.values():
         lines += _table(table)
     lines += ["## How to cite", "", cite["text"], "", "```bibtex", cite["bibtex"].rstrip(), "```", ""]
     return "\n".join(lines)

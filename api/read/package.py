@@ -16,7 +16,7 @@ from api.read import codebook
 from api.read.citation import LICENCE, TITLE, citation
 from api.read.formats import Drain, csv_chunks, table_fingerprint
 from api.read.snapshot import Snapshot
-from api.read.tables import TABLES, Table
+from api.read.tables import EXPORT_TABLES, Table
 
 DESCRIPTOR = "datapackage.json"
 FIELD_TYPES = {"list": "string"}  # lists are `;`-joined text in CSV
@@ -43,7 +43,7 @@ def table_schema(table: Table) -> dict:
 def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict:
     """datapackage.json: table schemas, keys, licence, citation, version, a checksum per file."""
     resources = []
-    for table in TABLES.values():
+    for table in EXPORT_TABLES.values():
         stamp = table_fingerprint(table, "csv", snapshot, day)
         resources.append({"name": table.name, "path": path_of(table), "profile": "tabular-data-resource",
                           "description": table.description, "format": "csv", "mediatype": "text/csv",
@@ -73,7 +73,7 @@ def zip_chunks(snapshot: Snapshot, day: date, base_url: str) -> Iterator[bytes]:
         archive.writestr(_entry(DESCRIPTOR, snapshot), body)
         archive.writestr(_entry(codebook.NAME, snapshot), codebook.codebook(snapshot, day, base_url).encode())
         yield sink.take()
-        for table in TABLES.values():
+        for table in EXPORT_TABLES.values():
             with archive.open(_entry(path_of(table), snapshot), "w") as member:
                 for chunk in csv_chunks(table, snapshot, day):
                     member.write(chunk)

@@ -11,30 +11,30 @@ from datetime import date, timedelta
 from typing import Any
 
 from api.problems import not_found
-from api.read.snapshot import Record, Snapshot, current
+from api.read.snapshot import Record, Snapshot, request_snapshot
 from api.rules import status
 from api.rules.names import fold, match_rank
 from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
 
 
 def all_treaties() -> list[Record]:
-    return list(current().treaties.values())
+    return list(request_snapshot().treaties.values())
 
 
 def get_treaty(slug: str) -> Record:
-    treaties = current().treaties
+    treaties = request_snapshot().treaties
     if slug.lower() not in treaties:
         raise not_found("treaty", slug, valid=sorted(treaties))
     return treaties[slug.lower()]
 
 
 def all_states() -> list[Record]:
-    return list(current().states.values())
+    return list(request_snapshot().states.values())
 
 
 def get_state(code: str) -> Record:
     """A state by ISO alpha-2 or alpha-3 code, any case; 404 with the closest matches."""
-    snapshot = current()
+    snapshot = request_snapshot()
     by_code = snapshot.once("states_by_code", lambda: {
         **{s.iso2: s for s in snapshot.states.values()}, **{s.iso3: s for s in snapshot.states.values()}})
     state = by_code.get(code.upper())
@@ -65,14 +65,14 @@ def closest_states(text: str, limit: int = 5) -> list[dict]:
                 keys.setdefault(fold(key), state)
         return keys
 
-    keys = current().once("states_by_folded_name", names)
+    keys = request_snapshot().once("states_by_folded_name", names)
     matches = difflib.get_close_matches(fold(text), list(keys), n=limit * 3, cutoff=0.5)
     found = list(dict.fromkeys(keys[m] for m in matches))[:limit]
     return [{"iso2": s.iso2, "iso3": s.iso3, "name": s.name} for s in found]
 
 
 def get_source(source_id: str) -> Record:
-    source = current().sources.get(source_id)
+    source = request_snapshot().sources.get(source_id)
     if source is None:
         raise not_found("source", source_id)
     return source
@@ -80,13 +80,13 @@ def get_source(source_id: str) -> Record:
 
 def citing_records(source: Record) -> list[dict]:
     """Every record that cites `source`, as {type, id}."""
-    snapshot = current()
+    snapshot = request_snapshot()
 
     def index():
         cited = defaultdict(list)
         tables = {"treaty": snapshot.treaties.values(), "state": snapshot.states.values(),
-                  "treaty_action": snapshot.actions, "policy_position": snapshot.policies,
-                  "obligation_event": snapshot.obligations}
+                  "treaty_action": snapshot.treaty_actions, "policy_position": snapshot.policy_positions,
+                  "obligation_event": snapshot.obligation_events}
         for kind, records in tables.items():
             for record in records:
                 for cited_source in record.sources:
@@ -121,11 +121,11 @@ def memberships(treaty: Record, state: Record | None = None,
                 snapshot: Snapshot | None = None) -> dict[str, Membership]:
     """Every state's membership under `treaty` (or only `state`'s), by alpha-2 code, in the
     request's snapshot (or the one given)."""
-    snapshot = snapshot or current()
+    snapshot = snapshot or request_snapshot()
 
     def compute():
         by_state = defaultdict(list)
-        for action in snapshot.actions:
+        for action in snapshot.treaty_actions:
             if action.treaty_slug == treaty.slug:
                 by_state[action.state_iso2].append(action)
         rules = rules_of(treaty)
@@ -164,7 +164,7 @@ def status_changes(treaty: Record, start: date, end: date) -> dict[str, list[Sta
 
 def parties_timeline(treaty: Record) -> list[dict]:
     """The number of states parties after each change of any state's status."""
-    return current().once(("parties_timeline", treaty.slug), lambda: _parties_timeline(treaty))
+    return request_snapshot().once(("parties_timeline", treaty.slug), lambda: _parties_timeline(treaty))
 
 
 def _parties_timeline(treaty: Record) -> list[dict]:
@@ -186,8 +186,9 @@ def _parties_timeline(treaty: Record) -> list[dict]:
 
 
 def _of_state(table: str, state: Record, snapshot: Snapshot | None = None) -> list[Record]:
-    """The state's records of one snapshot table ("policies", "obligations"), grouped once per version."""
-    snapshot = snapshot or current()
+    """The state's records of one snapshot table (policy_positions, obligation_events), grouped once
+    per version."""
+    snapshot = snapshot or request_snapshot()
 
     def by_state():
         grouped = defaultdict(list)
@@ -199,7 +200,7 @@ def _of_state(table: str, state: Record, snapshot: Snapshot | None = None) -> li
 
 
 def policy_positions(state: Record, snapshot: Snapshot | None = None) -> list[Record]:
-    return _of_state("policies", state, snapshot)
+    return _of_state("policy_positions", state, snapshot)
 
 
 @dataclass
@@ -235,7 +236,7 @@ def positions_on(positions: list[Record], day: date, dimension: str | None = Non
 
 def obligation_events(state: Record, snapshot: Snapshot | None = None) -> list[Record]:
     """The state's Article 4 and 5 obligation events, in date order (undated last)."""
-    return _of_state("obligations", state, snapshot)
+    return _of_state("obligation_events", state, snapshot)
 
 
 @dataclass
@@ -258,7 +259,7 @@ class Obligations:
 
 def obligations(state: Record, day: date, snapshot: Snapshot | None = None) -> Obligations | None:
     """None for a state the treaty with Articles 4 and 5 never entered into force for."""
-    snapshot = snapshot or current()
+    snapshot = snapshot or request_snapshot()
     membership = memberships(snapshot.treaties[MINE_BAN_TREATY], state, snapshot)[state.iso2]
     in_force = next((t.start for t in membership.timeline if t.status == status.STATE_PARTY), None)
     if in_force is None:

@@ -55,9 +55,9 @@ class Snapshot:
     sources: dict[str, Record]
     treaties: dict[str, Record]
     states: dict[str, Record]            # by alpha-2, in name order
-    actions: list[Record]
-    policies: list[Record]
-    obligations: list[Record]            # Article 4 and 5 obligation events
+    treaty_actions: list[Record]
+    policy_positions: list[Record]
+    obligation_events: list[Record]      # Article 4 and 5
     memo: dict = field(default_factory=dict)  # derived values, computed once per snapshot
 
     def once(self, key, compute):
@@ -113,9 +113,9 @@ def build(version) -> Snapshot:
         version=version.version, released=version.loaded_at, sources=sources,
         treaties={r.slug: r for r in _cite(tables["treaty"], sources)},
         states={s.iso2: s for s in states},
-        actions=sorted(_cite(tables["treaty_action"], sources), key=order),
-        policies=sorted(_cite(tables["policy_position"], sources), key=order),
-        obligations=sorted(_cite(tables.get("obligation_event", []), sources), key=order))
+        treaty_actions=sorted(_cite(tables["treaty_action"], sources), key=order),
+        policy_positions=sorted(_cite(tables["policy_position"], sources), key=order),
+        obligation_events=sorted(_cite(tables.get("obligation_event", []), sources), key=order))
 
 
 class SnapshotStore:
@@ -124,7 +124,7 @@ class SnapshotStore:
     def __init__(self, size: int = 4):
         self.size, self.lock = size, threading.Lock()
         self.snapshots: OrderedDict[str, Snapshot] = OrderedDict()
-        self.current: tuple[float, str | None] = (0.0, None)
+        self.last_check: tuple[float, str | None] = (0.0, None)
 
     def current_version(self, ttl: float) -> str | None:
         """The newest version's name, looked up in the database when the last look is `ttl` old."""
@@ -132,12 +132,12 @@ class SnapshotStore:
         if version is None:
             version = db.session.scalar(db.select(DatasetVersion.version)
                                         .order_by(DatasetVersion.loaded_at.desc()).limit(1))
-            self.current = (time.monotonic(), version)
+            self.last_check = (time.monotonic(), version)
         return version
 
     def recent_current(self, ttl: float) -> str | None:
         """The current version's name if it was looked up less than `ttl` seconds ago, else None."""
-        checked, version = self.current
+        checked, version = self.last_check
         return version if time.monotonic() - checked < ttl else None
 
     def get(self, version: str) -> Snapshot | None:
@@ -189,7 +189,7 @@ def requested_version() -> str | None:
 
 def chosen_version() -> str | None:
     """The one decision of which dataset version a request reads: the one its URL names, else the
-    current one. Made once per request; the response cache keys on it, `current()` loads it."""
+    current one. Made once per request; the response cache keys on it, `request_snapshot()` loads it."""
     if "dataset_version" not in g:
         g.dataset_version = requested_version() or store().current_version(current_app.config["VERSION_CHECK_SECONDS"])
     version: str | None = g.dataset_version
@@ -207,7 +207,7 @@ def init_app(app: Flask) -> None:
     app.before_request(forget_choice)
 
 
-def current() -> Snapshot:
+def request_snapshot() -> Snapshot:
     """The snapshot of this request's chosen version, built at most once per version."""
     if "snapshot" not in g:
         g.snapshot = snapshot_of(chosen_version(), requested_version() is not None)

@@ -149,11 +149,11 @@ def _policies(snapshot: Snapshot, day: date):
     """Every policy position with what it replaced and when it ended, as the API gives them."""
     def compute():
         by_state = defaultdict(list)
-        for position in snapshot.policies:
+        for position in snapshot.policy_positions:
             by_state[position.state_iso2].append(position)
         context = {entry.position.id: entry for positions in by_state.values()
                    for entry in queries.positions_with_context(positions)}
-        return [context[position.id] for position in snapshot.policies]
+        return [context[position.id] for position in snapshot.policy_positions]
     return iter(snapshot.once("export_policies", compute))
 
 
@@ -204,8 +204,8 @@ def _country_year(snapshot: Snapshot, day: date):
 
 def _citations(snapshot: Snapshot, day: date):
     tables = (("treaties", snapshot.treaties.values(), "slug"), ("states", snapshot.states.values(), "iso2"),
-              ("treaty_actions", snapshot.actions, "id"), ("policy_positions", snapshot.policies, "id"),
-              ("obligations", snapshot.obligations, "id"))
+              ("treaty_actions", snapshot.treaty_actions, "id"), ("policy_positions", snapshot.policy_positions, "id"),
+              ("obligations", snapshot.obligation_events, "id"))
     for table, records, key in tables:
         for record in records:
             for source in record.sources:
@@ -235,7 +235,7 @@ OBLIGATION_STATUS_TEXT = ("in_progress (deadline in force not passed), completed
                           "declared it had none), or unknown (no dated event yet, or an extension whose new "
                           "deadline no source gives).")
 STATE_KEYS = _state_keys(_item("state"))
-TABLES = {table.name: table for table in (
+EXPORT_TABLES = {table.name: table for table in (
     Table("sources", "Every source a fact rests on.", (
         _key("id", "Source id."), need("url", "string", "Where to read it."),
         need("title", "string", "Title."), need("publisher", "string", "Publisher."),
@@ -276,7 +276,7 @@ TABLES = {table.name: table for table in (
                missing="No held withdrawal, or the conflict has not ended."),
         Column("dispute", "string", "A dispute about the act, in words.", missing="No dispute recorded."),
         Column("notes", "string", "Notes."), CONFIDENCE, SOURCES),
-        ("id",), _records("actions"), {"iso3": STATE_FK, "treaty": TREATY_FK}),
+        ("id",), _records("treaty_actions"), {"iso3": STATE_FK, "treaty": TREATY_FK}),
     Table("policy_positions", "National anti-personnel mine policies, one row per change, with what each "
           "replaced and when it ended (as the API gives them).", (
         *(_of_position(c) for c in (
@@ -304,7 +304,7 @@ TABLES = {table.name: table for table in (
                missing="Not an extension, or no source gives the new deadline."),
         Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes."),
         CONFIDENCE, SOURCES),
-        ("id",), _records("obligations"), {"iso3": STATE_FK}),
+        ("id",), _records("obligation_events"), {"iso3": STATE_FK}),
     Table("statuses", "Status of every state under every treaty on `as_of` (default today).", _derived(
         *STATE_KEYS, _key("treaty", "Treaty slug."),
         need("as_of", "date", "The date the status is for."), STATUS,

@@ -3,7 +3,7 @@ from flask import request
 from marshmallow import Schema, ValidationError
 
 from api.problems import Problem
-from api.read.snapshot import current
+from api.read.snapshot import request_snapshot
 
 
 def load_query(schema: Schema) -> dict:
@@ -20,7 +20,7 @@ def load_query(schema: Schema) -> dict:
     try:
         args = schema.load(request.args.to_dict())
         args.pop("dataset_version", None)
-        current()
+        request_snapshot()
         return args
     except ValidationError as error:
         valid = ", ".join(sorted(field.data_key or name for name, field in schema.load_fields.items())) or "none"

@@ -12,7 +12,7 @@ from api.extensions import db
 from api.models import DatasetVersion
 from api.problems import DATE_HELP
 from api.read import queries
-from api.read.snapshot import current
+from api.read.snapshot import request_snapshot
 from api.routes.arguments import load_query
 from api.routes.listing import ListSpec, page
 from api.routes.schemas import BaseQuery, PagedQuery
@@ -52,16 +52,16 @@ def _recorded_changes() -> list[dict]:
     def load():
         rows = db.session.execute(db.select(DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.changes)
                                   .order_by(DatasetVersion.loaded_at)).all()
-        released = [row for row in rows if row.loaded_at <= current().released][1:]
+        released = [row for row in rows if row.loaded_at <= request_snapshot().released][1:]
         return [(row.version, row.loaded_at, change) for row in released for change in row.changes]
-    return current().once("recorded_changes", load)
+    return request_snapshot().once("recorded_changes", load)
 
 
 def change_items(since: date, state: str | None = None) -> list[dict]:
-    snapshot = current()
-    items = [_event(a, "treaty_action") for a in snapshot.actions if a.date] + \
-            [_event(p, "policy_position") for p in snapshot.policies] + \
-            [_event(o, "obligation_event") for o in snapshot.obligations if o.date]
+    snapshot = request_snapshot()
+    items = [_event(a, "treaty_action") for a in snapshot.treaty_actions if a.date] + \
+            [_event(p, "policy_position") for p in snapshot.policy_positions] + \
+            [_event(o, "obligation_event") for o in snapshot.obligation_events if o.date]
     states_by_record = {(i["table"], i["id"]): i["state"] for i in items}
     for version, loaded_at, change in _recorded_changes():
         record_state = states_by_record.get((change["table"], change["id"]))
@@ -86,7 +86,7 @@ def atom(items: list[dict], title: str, self_url: str) -> Response:
     feed.title(title)
     feed.author({"name": "Mine Ban Treaty Status API"})
     feed.link(href=self_url, rel="self")
-    feed.updated(datetime.combine(current().released.date(), time(), UTC))
+    feed.updated(datetime.combine(request_snapshot().released.date(), time(), UTC))
     for item in items[:FEED_SIZE]:
         entry = feed.add_entry(order="append")
         anchor = f"#{item['type']}/{item['table']}/{item['id']}/{item['date']}"

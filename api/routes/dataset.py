@@ -8,7 +8,7 @@ from api.extensions import db
 from api.models import DatasetVersion
 from api.problems import Problem
 from api.read.citation import LICENCE, citation
-from api.read.snapshot import current
+from api.read.snapshot import request_snapshot
 from api.routes.arguments import load_query
 from api.routes.schemas import BaseQuery, EmptyQuery
 
@@ -27,7 +27,7 @@ def _stamp(released) -> str:
 def show():
     """The selected (default: current) version, its licence and its citation."""
     load_query(EmptyQuery())
-    snapshot = current()
+    snapshot = request_snapshot()
     row = db.session.execute(db.select(DatasetVersion.previous, DatasetVersion.changes)
                              .where(DatasetVersion.version == snapshot.version)).one()
     return {"version": snapshot.version, "released": _stamp(snapshot.released), "previous": row.previous,
@@ -42,7 +42,7 @@ def versions():
     """Every version, newest first, up to the selected one."""
     load_query(EmptyQuery())
     items = [{"version": v.version, "released": _stamp(v.loaded_at), "previous": v.previous,
-              "changes": len(v.changes)} for v in _chain(current().version)]
+              "changes": len(v.changes)} for v in _chain(request_snapshot().version)]
     return {"count": len(items), "items": items}
 
 
@@ -71,7 +71,7 @@ def _change(version, change: dict) -> dict:
 def changes():
     """Record-level changes after version `since`, up to the selected version, oldest first."""
     since = load_query(ChangesQuery())["since"]
-    chain = _chain(current().version)
+    chain = _chain(request_snapshot().version)
     names = [row.version for row in chain]
     if since not in names:
         raise Problem(404, f"No dataset version {since!r} at or before {names[0]}; "

@@ -14,14 +14,14 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from api.problems import Problem
 from api.read import formats, package
-from api.read.snapshot import Snapshot, current, latest_snapshot
-from api.read.tables import TABLES
+from api.read.snapshot import Snapshot, latest_snapshot, request_snapshot
+from api.read.tables import EXPORT_TABLES
 from api.routes.arguments import load_query
 from api.routes.schemas import AsOfQuery
 
 bp = Blueprint("exports", __name__, url_prefix="/api/v1/exports")
 ZIP_MEDIA_TYPE = "application/zip"
-FILE_NAMES = [f"{table}.{fmt}" for table in TABLES for fmt in formats.MEDIA_TYPES] + ["datapackage.zip"]
+FILE_NAMES = [f"{table}.{fmt}" for table in EXPORT_TABLES for fmt in formats.MEDIA_TYPES] + ["datapackage.zip"]
 
 
 def file_chunks(snapshot: Snapshot, name: str, day: date, base_url: str):
@@ -29,18 +29,18 @@ def file_chunks(snapshot: Snapshot, name: str, day: date, base_url: str):
     if name == "datapackage.zip":
         return (lambda: package.zip_chunks(snapshot, day, base_url)), ZIP_MEDIA_TYPE
     table_name, _, fmt = name.rpartition(".")
-    if table_name not in TABLES or fmt not in formats.MEDIA_TYPES:
-        raise Problem(404, f"No export {name!r}; valid tables: {', '.join(TABLES)}; "
+    if table_name not in EXPORT_TABLES or fmt not in formats.MEDIA_TYPES:
+        raise Problem(404, f"No export {name!r}; valid tables: {', '.join(EXPORT_TABLES)}; "
                            f"valid formats: {', '.join(formats.MEDIA_TYPES)}; or datapackage.zip.",
                       valid=FILE_NAMES)
-    return (lambda: formats.chunks(TABLES[table_name], fmt, snapshot, day)), formats.MEDIA_TYPES[fmt]
+    return (lambda: formats.chunks(EXPORT_TABLES[table_name], fmt, snapshot, day)), formats.MEDIA_TYPES[fmt]
 
 
 def fingerprint(snapshot: Snapshot, name: str, day: date, base_url: str) -> dict:
     """sha256 and size of one file, computed once per version (and date, where it matters)."""
     if name != "datapackage.zip":
         table_name, _, fmt = name.rpartition(".")
-        return formats.table_fingerprint(TABLES[table_name], fmt, snapshot, day)
+        return formats.table_fingerprint(EXPORT_TABLES[table_name], fmt, snapshot, day)
     make, _ = file_chunks(snapshot, name, day, base_url)
     return snapshot.once(("export", name, day, base_url), lambda: formats.fingerprint(make()))
 
@@ -49,10 +49,10 @@ def fingerprint(snapshot: Snapshot, name: str, day: date, base_url: str) -> dict
 def index():
     """Every file: formats, rows, size, sha256 and last-modified, for the selected version."""
     day = load_query(AsOfQuery())["as_of"]
-    snapshot, base_url = current(), current_app.config["PUBLIC_URL"]
+    snapshot, base_url = request_snapshot(), current_app.config["PUBLIC_URL"]
     query = {"dataset_version": snapshot.version, "as_of": day.isoformat()}
     tables = []
-    for table in TABLES.values():
+    for table in EXPORT_TABLES.values():
         files = {fmt: {"url": url_for("exports.download", name=f"{table.name}.{fmt}", **query),
                        "media_type": media, **fingerprint(snapshot, f"{table.name}.{fmt}", day, base_url)}
                  for fmt, media in formats.MEDIA_TYPES.items()}
@@ -69,7 +69,7 @@ def index():
 def download(name: str):
     """One file, streamed, with a strong ETag; 304 when the client has it already."""
     day = load_query(AsOfQuery())["as_of"]
-    snapshot, base_url = current(), current_app.config["PUBLIC_URL"]
+    snapshot, base_url = request_snapshot(), current_app.config["PUBLIC_URL"]
     make, media_type = file_chunks(snapshot, name, day, base_url)
     stamp = fingerprint(snapshot, name, day, base_url)
     response = Response(stream_with_context(make()), mimetype=media_type)
@@ -80,9 +80,9 @@ def download(name: str):
     stem, _, extension = name.rpartition(".")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="mine-ban-treaty-{snapshot.version}-{stem}.{extension}"'
-    if stem in TABLES:
+    if stem in EXPORT_TABLES:
         response.headers["X-Export-Table"] = stem
-        if TABLES[stem].dated:
+        if EXPORT_TABLES[stem].dated:
             response.headers["X-Export-As-Of"] = day.isoformat()
     return response.make_conditional(request)
 

@@ -25,7 +25,7 @@ from api.models import DatasetVersion
 from api.read import snapshot as snapshots
 from api.read.formats import csv_chunks, fingerprint
 from api.read.package import DESCRIPTOR, path_of
-from api.read.tables import TABLES
+from api.read.tables import EXPORT_TABLES
 from api.write.records import MODELS
 from api.write.seed import apply_seed
 from api.write.seed_files import SEED_FILES, SeedData, SeedError, checked
@@ -60,7 +60,7 @@ def read_package(path: str) -> tuple[dict, dict[str, bytes]]:
     except (KeyError, TypeError, ValueError) as error:
         raise PackageError([f"{DESCRIPTOR}: missing or not a data package descriptor: {error!r}"])
     problems = []
-    for table in TABLES.values():
+    for table in EXPORT_TABLES.values():
         resource, name = resources.get(table.name), path_of(table)
         if resource is None or resource.get("path") != name or name not in files:
             problems.append(f"{name}: missing from the package")
@@ -89,7 +89,7 @@ def read_records(files: dict[str, bytes]) -> SeedData:
     """The loaded tables as validated records; raises PackageError naming file, row and field."""
     problems, data = [], SeedData()
     for record_table, name in LOADED.items():
-        table, path = TABLES[name], path_of(TABLES[name])
+        table, path = EXPORT_TABLES[name], path_of(EXPORT_TABLES[name])
         _, schema, key = SEED_FILES[record_table]
         lines = csv.reader(io.StringIO(files[path].decode("utf-8", errors="replace"), newline=""))
         header, expected = next(lines, []), [column.name for column in table.columns]
@@ -140,7 +140,7 @@ def _check_rebuilt(descriptor: dict, files: dict[str, bytes], snapshot) -> None:
     """Every file, derived tables included, must come back byte for byte from the data."""
     day = date.fromisoformat(descriptor.get("as_of", date.today().isoformat()))
     problems = [f"{path_of(table)}: does not match what the package's data gives (edited by hand?)"
-                for table in TABLES.values()
+                for table in EXPORT_TABLES.values()
                 if fingerprint(csv_chunks(table, snapshot, day))["sha256"]
                 != hashlib.sha256(files[path_of(table)]).hexdigest()]
     if problems:
