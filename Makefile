@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test fuzz install install-dev db clean
+.PHONY: run test check fuzz install install-dev db clean
 FUZZ_EXAMPLES ?= 100
 
 run: install db  ## install, create and seed the database, serve on 127.0.0.1:8000
@@ -17,6 +17,9 @@ bench: install  ## service vs a bare Flask app under wrk, SQLite and PostgreSQL 
 
 test: install-dev  ## run the suite on SQLite, and on PostgreSQL when one is reachable
 	$(BIN)/pytest
+
+check: install-dev  ## the fast subset, in under a minute: SQLite only, no browser, no slow tests
+	$(BIN)/pytest -q -m "not postgres and not browser and not slow"
 
 fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite

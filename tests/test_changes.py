@@ -5,7 +5,7 @@ import pytest
 
 from api.extensions import db
 from api.models import DatasetVersion
-from conftest import edit, seed
+from helpers import edit, seed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -7,8 +7,9 @@ import pytest
 
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, RecordRevision
-from conftest import serving
-from curators import US_POSITION, bearer, seed_small
+from helpers import US_POSITION, bearer, seed_small, serving
+
+pytestmark = pytest.mark.slow
 
 WRITERS = 24
 

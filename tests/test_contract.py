@@ -4,7 +4,7 @@ import re
 import yaml
 from openapi_spec_validator import validate
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def spec():

@@ -6,7 +6,7 @@ import pytest
 
 from api.rules import status
 from api.write.seed_files import read_seed, rules_of, to_act
-from conftest import SEED_DIR
+from helpers import SEED_DIR
 
 DATA = read_seed(SEED_DIR)
 

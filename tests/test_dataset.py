@@ -3,7 +3,7 @@ import yaml
 
 from api.extensions import db
 from api.models import DatasetVersion
-from conftest import edit, seed
+from helpers import edit, seed
 
 
 def test_the_dataset_names_its_version_release_licence_and_citation(client):

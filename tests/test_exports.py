@@ -12,7 +12,9 @@ import pytest
 
 from api.extensions import db
 from api.models import DatasetVersion, State
-from conftest import edit, seed
+from helpers import edit, seed
+
+pytestmark = pytest.mark.slow  # builds and re-imports whole data packages
 
 TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "obligations", "statuses",
           "membership_timeline", "citations"]

@@ -18,7 +18,9 @@ from schemathesis.checks import (content_type_conformance, not_a_server_error,
                                  status_code_conformance)
 
 from api.middleware.traffic import REQUEST_ID
-from conftest import ROOT
+from helpers import ROOT
+
+pytestmark = pytest.mark.slow
 
 SCHEMA = schemathesis.openapi.from_path(ROOT / "openapi.yaml")
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]

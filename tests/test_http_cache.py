@@ -5,7 +5,7 @@ import yaml
 
 from api.extensions import db
 from api.models import DatasetVersion
-from conftest import edit, seed
+from helpers import edit, seed
 
 
 def test_reads_carry_validators_and_versions(client):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import serving
+from helpers import ROOT, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 try:
@@ -23,7 +23,6 @@ if MISSING and os.environ.get("REQUIRE_BROWSER"):
 if MISSING:
     pytest.skip(f"missing {MISSING}", allow_module_level=True)
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("PAGES_ARTIFACTS", ROOT / "tests" / "artifacts"))
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,7 +30,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 PAGES = {"home": "/", "finland": "/countries/FI", "compare": "/compare?from=2025-01-01&to=2026-03-01",
          "search": "/search?q=guinea", "error": "/countries/FI?as_of=not-a-date"}
 # Pages are backend-agnostic (test_pages.py covers both databases): one backend is enough here.
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 
 
 @pytest.fixture(scope="module")

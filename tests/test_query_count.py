@@ -7,7 +7,9 @@ from sqlalchemy import event
 from api.extensions import db
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
-from conftest import SEED_DIR, SMALL_SEED_DIR
+from helpers import SEED_DIR, SMALL_SEED_DIR
+
+pytestmark = pytest.mark.slow  # loads the full seed into a fresh database
 
 URLS = ["/api/v1/countries", "/api/v1/countries?status=state_party&q=a", "/api/v1/countries/US",
         "/api/v1/countries/FI/status", "/api/v1/countries/US/policies", "/api/v1/countries/FI/history",

@@ -4,7 +4,7 @@ import yaml
 
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, TreatyAction
-from conftest import edit, seed
+from helpers import edit, seed
 
 
 def test_first_run_loads_everything_and_second_run_changes_nothing(empty_app, seed_dir):

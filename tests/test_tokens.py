@@ -5,7 +5,7 @@ import pytest
 
 from api.extensions import db
 from api.models import Token
-from curators import bearer, seed_small
+from helpers import bearer, seed_small
 
 
 @pytest.fixture

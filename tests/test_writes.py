@@ -3,7 +3,7 @@ import pytest
 
 from api.extensions import db
 from api.models import DatasetVersion, RecordRevision, TreatyAction
-from curators import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, counts, seed_small
+from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, counts, seed_small
 
 
 @pytest.fixture
