@@ -2,14 +2,16 @@
 
 PostgreSQL: TEST_DATABASE_URL names a server (default: the local one). Each run creates its
 own databases and drops them at the end. With REQUIRE_POSTGRES=1 (CI) an unreachable
-server is a failure, not a skip. Every response a `client` receives is validated
-against openapi.yaml.
+server is a failure, not a skip; without it, the skip is repeated at the end of the run
+(as are those for a missing Redis or browser: REQUIRE_REDIS, REQUIRE_BROWSER). Every
+response a `client` receives is validated against openapi.yaml. Helpers are in helpers.py;
+tests/README.md says which fixture to use for what.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
+from collections import Counter
 
 import psycopg
 import pytest
@@ -19,7 +21,7 @@ from flask_migrate import upgrade
 from api.extensions import db
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
-from helpers import ADMIN_URL, SEED_DIR, SMALL_SEED_DIR, make_app
+from helpers import ADMIN_URL, NOT_TESTED, SEED_DIR, SMALL_SEED_DIR, make_app, require
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -29,6 +31,18 @@ def pytest_collection_modifyitems(items):
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("database_url") == "postgresql":
             item.add_marker(pytest.mark.postgres)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Repeat, at the very end, which parts of the suite a missing service kept from running."""
+    reasons = Counter(report.longrepr[2].removeprefix("Skipped: ")
+                      for report in terminalreporter.stats.get("skipped", [])
+                      if isinstance(report.longrepr, tuple) and NOT_TESTED in report.longrepr[2])
+    if reasons:
+        terminalreporter.write_sep("!", f"{NOT_TESTED}: {sum(reasons.values())} test(s) skipped for a missing service",
+                                   red=True, bold=True)
+        for reason, count in reasons.items():
+            terminalreporter.write_line(f"{count} skipped: {reason}", red=True, bold=True)
 
 
 def _postgres_url(name: str) -> str:
@@ -57,9 +71,9 @@ def database_url(request, tmp_path_factory):
         try:
             _admin("SELECT 1")
         except psycopg.OperationalError as error:
-            if os.environ.get("REQUIRE_POSTGRES"):
-                pytest.fail(f"PostgreSQL is required but unreachable at {ADMIN_URL}: {error}")
-            pytest.skip(f"PostgreSQL unreachable at {ADMIN_URL}")
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            require("REQUIRE_POSTGRES", f"PostgreSQL is unreachable at {ADMIN_URL} ({reason}): "
+                                        "the whole PostgreSQL half of the suite did not run")
     yield make
     for name in created:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

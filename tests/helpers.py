@@ -14,7 +14,9 @@ import json
 import os
 import threading
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 import yaml
 from flask.testing import FlaskClient
 from openapi_core import Config, OpenAPI
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed_data"
 SMALL_SEED_DIR = Path(__file__).parent / "fixtures" / "seed_small"
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+NOT_TESTED = "NOT TESTED"  # conftest.py repeats these skips at the end of the run
 SPEC = OpenAPI.from_file_path(str(ROOT / "openapi.yaml"), config=Config(
     extra_media_type_deserializers={"application/problem+json": json.loads}))
 
@@ -51,6 +54,15 @@ class ContractClient(FlaskClient):
             checked = Response(gzip.decompress(response.data), response.status, response.headers)
         SPEC.validate_response(WerkzeugOpenAPIRequest(response.request), WerkzeugOpenAPIResponse(checked))
         return response
+
+
+def require(variable: str, missing: str, **skip) -> NoReturn:
+    """Something the tests need is missing: a failure when `variable` is set (CI), else a skip
+    that says loudly what did not run (and is repeated at the end of the run)."""
+    __tracebackhide__ = True  # report the caller's line, not this one
+    if os.environ.get(variable):
+        pytest.fail(f"{variable} is set, but {missing}", pytrace=False)
+    pytest.skip(f"{NOT_TESTED}: {missing} (set {variable}=1 to make this a failure)", **skip)
 
 
 def make_app(url: str, **config):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, serving
+from helpers import ROOT, require, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 try:
@@ -18,10 +18,8 @@ except ImportError:
     sync_api = None
 MISSING = ("playwright (pip install -r requirements-dev.txt)" if sync_api is None
            else None if CHROMIUM.exists() else "/usr/bin/chromium (apt-get install chromium)")
-if MISSING and os.environ.get("REQUIRE_BROWSER"):
-    pytest.fail(f"REQUIRE_BROWSER is set but {MISSING} is missing", pytrace=False)
 if MISSING:
-    pytest.skip(f"missing {MISSING}", allow_module_level=True)
+    require("REQUIRE_BROWSER", f"{MISSING} is missing: the browser tests did not run", allow_module_level=True)
 
 ARTIFACTS = Path(os.environ.get("PAGES_ARTIFACTS", ROOT / "tests" / "artifacts"))
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
