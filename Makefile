@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: help run test fuzz lint lock install install-dev db clean
+.PHONY: help run test check fuzz lint lock install install-dev db clean
 .DEFAULT_GOAL := help
 FUZZ_EXAMPLES ?= 100
 
@@ -21,6 +21,9 @@ bench: install  ## service vs a bare Flask app under wrk, SQLite and PostgreSQL 
 
 test: install-dev  ## run the suite on SQLite, and on PostgreSQL when one is reachable
 	$(BIN)/pytest
+
+check: install-dev  ## the fast subset, in under a minute: SQLite only, no browser, no slow tests
+	$(BIN)/pytest -q -m "not postgres and not browser and not slow"
 
 fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite

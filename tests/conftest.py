@@ -2,58 +2,47 @@
 
 PostgreSQL: TEST_DATABASE_URL names a server (default: the local one). Each run creates its
 own databases and drops them at the end. With REQUIRE_POSTGRES=1 (CI) an unreachable
-server is a failure, not a skip. Every response a `client` receives is validated
-against openapi.yaml.
+server is a failure, not a skip; without it, the skip is repeated at the end of the run
+(as are those for a missing Redis or browser: REQUIRE_REDIS, REQUIRE_BROWSER). Every
+response a `client` receives is validated against openapi.yaml. Helpers are in helpers.py;
+tests/README.md says which fixture to use for what.
 """
 from __future__ import annotations
 
-import gzip
-import io
-import json
-import contextlib
-import os
 import shutil
-import threading
 import uuid
-from pathlib import Path
+from collections import Counter
 
 import psycopg
 import pytest
-import yaml
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Response
 from flask_migrate import upgrade
-from openapi_core import Config, OpenAPI
-from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from helpers import ADMIN_URL, NOT_TESTED, SEED_DIR, SMALL_SEED_DIR, make_app, require
 
-from api import create_app
 from api.extensions import db
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_DIR = ROOT / "seed_data"
-SMALL_SEED_DIR = Path(__file__).parent / "fixtures" / "seed_small"
-ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SPEC = OpenAPI.from_file_path(str(ROOT / "openapi.yaml"), config=Config(
-    extra_media_type_deserializers={"application/problem+json": json.loads}))
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items):
+    """Mark the PostgreSQL half, so `-m "not postgres"` runs the SQLite half alone."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
 
 
-class ContractClient(FlaskClient):
-    """A test client that checks every response against the OpenAPI contract."""
-
-    def open(self, *args, **kwargs):
-        response = super().open(*args, **kwargs)
-        body = json.dumps(kwargs["json"]) if "json" in kwargs else kwargs.get("data")
-        if isinstance(body, (str, bytes)):  # the app read the body: give the validator a fresh copy
-            response.request.environ["wsgi.input"] = io.BytesIO(body.encode() if isinstance(body, str) else body)
-            response.request.__dict__.pop("stream", None)
-        checked = response
-        if response.headers.get("Content-Encoding") == "gzip":
-            checked = Response(gzip.decompress(response.data), response.status, response.headers)
-        SPEC.validate_response(WerkzeugOpenAPIRequest(response.request), WerkzeugOpenAPIResponse(checked))
-        return response
+def pytest_terminal_summary(terminalreporter):
+    """Repeat, at the very end, which parts of the suite a missing service kept from running."""
+    reasons = Counter(report.longrepr[2].removeprefix("Skipped: ")
+                      for report in terminalreporter.stats.get("skipped", [])
+                      if isinstance(report.longrepr, tuple) and NOT_TESTED in report.longrepr[2])
+    if reasons:
+        terminalreporter.write_sep("!", f"{NOT_TESTED}: {sum(reasons.values())} test(s) skipped for a missing service",
+                                   red=True, bold=True)
+        for reason, count in reasons.items():
+            terminalreporter.write_line(f"{count} skipped: {reason}", red=True, bold=True)
 
 
 def _postgres_url(name: str) -> str:
@@ -82,19 +71,12 @@ def database_url(request, tmp_path_factory):
         try:
             _admin("SELECT 1")
         except psycopg.OperationalError as error:
-            if os.environ.get("REQUIRE_POSTGRES"):
-                pytest.fail(f"PostgreSQL is required but unreachable at {ADMIN_URL}: {error}")
-            pytest.skip(f"PostgreSQL unreachable at {ADMIN_URL}")
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            require("REQUIRE_POSTGRES", f"PostgreSQL is unreachable at {ADMIN_URL} ({reason}): "
+                                        "the whole PostgreSQL half of the suite did not run")
     yield make
     for name in created:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def make_app(url: str, **config):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SEED_DIR": str(SEED_DIR),
-                      "VERSION_CHECK_SECONDS": 0, "RATELIMIT_ENABLED": False, **config})
-    app.test_client_class = ContractClient
-    return app
 
 
 @pytest.fixture(scope="session")
@@ -138,12 +120,30 @@ def plain_client(app):
     return FlaskClient(app, app.response_class, use_cookies=True)
 
 
-@pytest.fixture
-def empty_app(database_url):
-    """A fresh app on an empty, migrated database, for tests that write."""
-    app = make_app(database_url())
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """One SQLite file migrated to the latest revision, which `empty_app` copies."""
+    path = tmp_path_factory.mktemp("migrated") / "template.db"
+    app = make_app(f"sqlite:///{path}")
     with app.app_context():
         upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def empty_app(database_url, request):
+    """A fresh app on an empty, migrated database, for tests that write.
+
+    On SQLite the database is a copy of `migrated_sqlite` (the same file `upgrade()` would
+    make, without running the migrations for every test); on PostgreSQL it is migrated."""
+    url = database_url()
+    if url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), url.removeprefix("sqlite:///"))
+    app = make_app(url)
+    with app.app_context():
+        if not url.startswith("sqlite:///"):
+            upgrade()
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -155,30 +155,3 @@ def seed_dir(tmp_path):
     target = tmp_path / "seed"
     shutil.copytree(SMALL_SEED_DIR, target)
     return target
-
-
-def seed(app, seed_dir, *args):
-    """Run `flask seed` on `seed_dir`; returns the CLI result."""
-    return app.test_cli_runner().invoke(args=["seed", "--seed-dir", str(seed_dir), *args])
-
-
-def edit(path, record_id, **changes):
-    """Change fields of one record in a seed file."""
-    records = yaml.safe_load(path.read_text())
-    for record in records:
-        if record.get("id") == record_id:
-            record.update(changes)
-    path.write_text(yaml.safe_dump(records, sort_keys=False))
-
-
-@contextlib.contextmanager
-def serving(app):
-    """`app` behind a real threaded HTTP server on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()

@@ -1,11 +1,10 @@
-"""The change feed (JSON and Atom) and the participants diff."""
+"""The change feed (JSON and Atom), for everything and per country."""
 import xml.etree.ElementTree as ET
 
-import pytest
+from helpers import edit, seed
 
 from api.extensions import db
 from api.models import DatasetVersion
-from conftest import edit, seed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -57,25 +56,3 @@ def test_atom_feed_per_country(client):
     assert titles and all(t.startswith("FI ") for t in titles)
     assert "FI withdrawal: 2026-01-10" in titles
     assert client.get("/api/v1/countries/fi/changes.atom").headers["ETag"]
-
-
-def test_participants_diff(client):
-    body = client.get("/api/v1/treaties/apmbc/participants/diff?from=2025-01-01&to=2026-03-01").get_json()
-    assert [i["iso2"] for i in body["joined"]] == ["MH", "TO"]
-    assert sorted(i["iso2"] for i in body["left"]) == ["EE", "FI", "LT", "LV", "PL"]
-    assert body["changed"] == []
-    pending = client.get("/api/v1/treaties/apmbc/participants/diff?from=2025-06-01&to=2025-09-01").get_json()
-    assert {(i["iso2"], i["to"]) for i in pending["changed"]} >= {("FI", "withdrawal_pending")}
-
-
-@pytest.mark.parametrize("query, parameter", [("from=2026-01-01&to=2025-01-01", "from"),
-                                              ("from=2025-01-01", "to"), ("from=2025-13-01&to=2026-01-01", "from")])
-def test_participants_diff_bad_dates(client, query, parameter):
-    response = client.get(f"/api/v1/treaties/apmbc/participants/diff?{query}")
-    assert response.status_code == 400
-    assert [p["name"] for p in response.get_json()["invalid-params"]] == [parameter]
-
-
-def test_docs_page_is_served_with_bundled_assets(client):
-    page = client.get("/docs").get_data(as_text=True)
-    assert "/static/docs/swagger-ui-bundle.js" in page and "https://" not in page

@@ -4,11 +4,12 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from helpers import US_POSITION, bearer, seed_small, serving
 
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, RecordRevision
-from conftest import serving
-from curators import US_POSITION, bearer, seed_small
+
+pytestmark = pytest.mark.slow
 
 WRITERS = 24
 

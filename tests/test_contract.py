@@ -2,9 +2,8 @@
 import re
 
 import yaml
+from helpers import ROOT
 from openapi_spec_validator import validate
-
-from conftest import ROOT
 
 
 def spec():

@@ -4,11 +4,11 @@ import re
 from collections import Counter
 
 import pytest
+from helpers import SEED_DIR
 
 from api.rules import status
 from api.rules.status import rules_of, to_act
 from api.write.seed_files import read_seed
-from conftest import SEED_DIR
 
 DATA = read_seed(SEED_DIR)
 

@@ -1,9 +1,9 @@
 """The dataset: its version, citation, the list of versions and the record-level changes."""
 import yaml
+from helpers import edit, seed
 
 from api.extensions import db
 from api.models import DatasetVersion
-from conftest import edit, seed
 
 
 def test_the_dataset_names_its_version_release_licence_and_citation(client):

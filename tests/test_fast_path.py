@@ -26,7 +26,7 @@ def test_a_repeated_read_is_the_same_answer_from_the_front_door(front):
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
     assert third.headers["X-Request-ID"] != second.headers["X-Request-ID"]
     assert second.data == first.data
-    same = lambda response: {(k, v) for k, v in response.headers.items() if k not in PER_REQUEST}  # noqa: E731
+    same = lambda response: {(k, v) for k, v in response.headers.items() if k not in PER_REQUEST}
     assert same(second) == same(first)
     assert second.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
 

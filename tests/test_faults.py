@@ -18,12 +18,13 @@ import psycopg
 import pytest
 import yaml
 from flask_migrate import upgrade
+from helpers import ADMIN_URL, ROOT, SMALL_SEED_DIR, database_checksum, make_app
 
 from api.extensions import db
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
-from conftest import ADMIN_URL, ROOT, SMALL_SEED_DIR, make_app
-from test_hostile_input import database_checksum
+
+pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 

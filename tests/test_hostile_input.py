@@ -6,28 +6,16 @@ Regressions found by the fuzz and by this catalogue are kept here: empty `datase
 (the contract now says so); NUL in `dataset_version` (a 500 on PostgreSQL); raw non-UTF-8
 query bytes (a crash while writing the error); an invalid X-Request-ID (replaced, not refused).
 """
-import hashlib
 import re
 
 import pytest
 from flask.testing import FlaskClient
+from helpers import SPEC, database_checksum
 
-from api.extensions import db
-from conftest import SPEC
+pytestmark = pytest.mark.slow  # every request hashes the whole database before and after
 
 PROBLEM = SPEC.spec / "components" / "schemas" / "Problem"
 LONG = "x" * 20_000
-
-
-def database_checksum(app) -> str:
-    """A hash of every row of every table (dataset versions included): equal means nothing was written."""
-    digest = hashlib.sha256()
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            rows = db.session.execute(db.select(table).order_by(*table.primary_key.columns)).all()
-            digest.update(f"{table.name}:{len(rows)}:{rows!r}".encode())
-        db.session.remove()
-    return digest.hexdigest()
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 import gzip
 
 import yaml
+from helpers import edit, seed
 
 from api.extensions import db
 from api.models import DatasetVersion
-from conftest import edit, seed
 
 
 def test_reads_carry_validators_and_versions(client):

@@ -1,4 +1,4 @@
-"""The index, health checks, and errors for routes and methods that do not exist."""
+"""The index, the API docs page, health checks, and errors for routes and methods that do not exist."""
 
 
 def test_index_links_every_resource(client):
@@ -18,3 +18,8 @@ def test_unknown_route_and_wrong_method_are_problems(plain_client):
     wrong = client.post("/api/v1/countries")
     assert wrong.status_code == 405 and wrong.get_json()["allowed"] == ["GET", "HEAD", "OPTIONS"]
     assert wrong.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_docs_page_is_served_with_bundled_assets(client):
+    page = client.get("/docs").get_data(as_text=True)
+    assert "/static/docs/swagger-ui-bundle.js" in page and "https://" not in page

@@ -5,11 +5,10 @@ import io
 
 import pytest
 import yaml
+from helpers import bearer, edit, seed
 
 from api.extensions import db
 from api.models import DatasetVersion, ObligationEvent
-from conftest import edit, seed
-from curators import bearer
 
 SOURCE = {"id": "o-test-report", "url": "https://example.org/article-7-reports", "title": "Article 7 reports",
           "publisher": "Example", "published": None, "accessed": "2026-11-28"}

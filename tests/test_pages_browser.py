@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from conftest import serving
+from helpers import ROOT, require, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 try:
@@ -18,12 +17,9 @@ except ImportError:
     sync_api = None
 MISSING = ("playwright (pip install -r requirements-dev.txt)" if sync_api is None
            else None if CHROMIUM.exists() else "/usr/bin/chromium (apt-get install chromium)")
-if MISSING and os.environ.get("REQUIRE_BROWSER"):
-    pytest.fail(f"REQUIRE_BROWSER is set but {MISSING} is missing", pytrace=False)
 if MISSING:
-    pytest.skip(f"missing {MISSING}", allow_module_level=True)
+    require("REQUIRE_BROWSER", f"{MISSING} is missing: the browser tests did not run", allow_module_level=True)
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("PAGES_ARTIFACTS", ROOT / "tests" / "artifacts"))
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,7 +28,7 @@ PAGES = {"home": "/", "finland": "/countries/FI", "compare": "/compare?from=2025
          "search": "/search?q=guin", "korea": "/countries/KR", "congo": "/countries/CD",
          "error": "/countries/FI?as_of=not-a-date"}
 # Pages are backend-agnostic (test_pages.py covers both databases): one backend is enough here.
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,14 @@
 import contextlib
 
 import pytest
+from helpers import SEED_DIR, SMALL_SEED_DIR
 from sqlalchemy import event
 
 from api.extensions import db
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
-from conftest import SEED_DIR, SMALL_SEED_DIR
+
+pytestmark = pytest.mark.slow  # loads the full seed into a fresh database
 
 URLS = ["/api/v1/countries", "/api/v1/countries?status=state_party&q=a", "/api/v1/countries/US",
         "/api/v1/countries/FI/status", "/api/v1/countries/US/policies", "/api/v1/countries/FI/history",
@@ -18,7 +20,7 @@ URLS = ["/api/v1/countries", "/api/v1/countries?status=state_party&q=a", "/api/v
 @contextlib.contextmanager
 def counting(engine):
     statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    listener = lambda *args: statements.append(args[2])
     event.listen(engine, "before_cursor_execute", listener)
     try:
         yield statements

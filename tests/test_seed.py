@@ -1,10 +1,10 @@
 """The `flask seed` command: validate, diff, apply in one transaction; idempotent."""
 import pytest
 import yaml
+from helpers import edit, seed
 
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, TreatyAction
-from conftest import edit, seed
 
 
 def test_first_run_loads_everything_and_second_run_changes_nothing(empty_app, seed_dir):
@@ -110,7 +110,7 @@ def test_every_seed_change_appends_a_revision_and_prune_ends_the_chain(empty_app
     path = seed_dir / "treaty_actions" / "apmbc.yaml"
     path.write_text(yaml.safe_dump([r for r in yaml.safe_load(path.read_text()) if r["id"] != "apmbc-ca-signature"]))
     seed(empty_app, seed_dir, "--prune")
-    chain = lambda key: list(db.session.scalars(db.select(RecordRevision).filter_by(record_id=key)  # noqa: E731
+    chain = lambda key: list(db.session.scalars(db.select(RecordRevision).filter_by(record_id=key)
                                                 .order_by(RecordRevision.revision)))
     edited = chain("us-2022-06-21-use")
     assert [(r.revision, r.supersedes, r.author) for r in edited] == [(1, None, "seed"), (2, 1, "seed")]

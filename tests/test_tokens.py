@@ -2,10 +2,10 @@
 from datetime import datetime, timedelta
 
 import pytest
+from helpers import bearer, seed_small
 
 from api.extensions import db
 from api.models import Token
-from curators import bearer, seed_small
 
 
 @pytest.fixture

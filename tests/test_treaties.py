@@ -1,4 +1,6 @@
-"""/api/v1/treaties: the treaty record, participants on a date, and the parties over time."""
+"""/api/v1/treaties: the treaty record, participants on a date, the parties over time, and the
+participants diff between two dates."""
+import pytest
 
 
 def test_treaty_list_and_detail(client):
@@ -46,3 +48,20 @@ def test_timeline_counts_follow_each_change(client):
 def test_unknown_treaty_is_404(client):
     response = client.get("/api/v1/treaties/ccm/participants")
     assert response.status_code == 404 and response.get_json()["valid"] == ["apmbc"]
+
+
+def test_participants_diff(client):
+    body = client.get("/api/v1/treaties/apmbc/participants/diff?from=2025-01-01&to=2026-03-01").get_json()
+    assert [i["iso2"] for i in body["joined"]] == ["MH", "TO"]
+    assert sorted(i["iso2"] for i in body["left"]) == ["EE", "FI", "LT", "LV", "PL"]
+    assert body["changed"] == []
+    pending = client.get("/api/v1/treaties/apmbc/participants/diff?from=2025-06-01&to=2025-09-01").get_json()
+    assert {(i["iso2"], i["to"]) for i in pending["changed"]} >= {("FI", "withdrawal_pending")}
+
+
+@pytest.mark.parametrize("query, parameter", [("from=2026-01-01&to=2025-01-01", "from"),
+                                              ("from=2025-01-01", "to"), ("from=2025-13-01&to=2026-01-01", "from")])
+def test_participants_diff_bad_dates(client, query, parameter):
+    response = client.get(f"/api/v1/treaties/apmbc/participants/diff?{query}")
+    assert response.status_code == 400
+    assert [p["name"] for p in response.get_json()["invalid-params"]] == [parameter]

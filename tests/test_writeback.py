@@ -1,19 +1,6 @@
 """`flask writeback`: API writes flow back into seed_data/, and loading them again is a no-op."""
-import shutil
-
-import pytest
 import yaml
-
-from conftest import SMALL_SEED_DIR
-from curators import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer
-from conftest import seed
-
-
-@pytest.fixture
-def seed_dir(tmp_path):
-    target = tmp_path / "seed"
-    shutil.copytree(SMALL_SEED_DIR, target)
-    return target
+from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, seed
 
 
 def writeback(app, seed_dir):

@@ -1,9 +1,9 @@
 """Curators' writes: new records and corrections, validated like seed files, append-only."""
 import pytest
+from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, counts, seed_small
 
 from api.extensions import db
 from api.models import DatasetVersion, RecordRevision, TreatyAction
-from curators import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, counts, seed_small
 
 
 @pytest.fixture
