@@ -23,7 +23,7 @@ test: install-dev  ## run the suite on SQLite, and on PostgreSQL when one is rea
 	$(BIN)/pytest
 
 check: install-dev  ## the fast subset, in under a minute: SQLite only, no browser, no slow tests
-	$(BIN)/pytest -q -m "not postgres and not browser and not slow"
+	$(BIN)/pytest -q -n 2 -m "not postgres and not browser and not slow"
 
 fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite
