@@ -73,6 +73,8 @@ class Cached:
 
 def serve_cached():
     """before_request: answer a repeated read from the cache, with no view work at all."""
+    for name in ("cache_hit", "cache_key", "snapshot"):  # `g` outlives a request inside an app context (tests)
+        g.pop(name, None)
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHEABLE):
         return None
     version = _requested_version()

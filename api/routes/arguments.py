@@ -5,19 +5,29 @@ from marshmallow import Schema, ValidationError
 from api.problems import Problem
 from api.read.snapshot import use_version
 
+# Parameters any read accepts and ignores: cache-busters (jQuery's `_`) and campaign tags (`utm_*`).
+IGNORED_PARAMETERS = ("_",)
+IGNORED_PREFIXES = ("utm_",)
+
+
+def ignorable(name: str) -> bool:
+    return name in IGNORED_PARAMETERS or name.startswith(IGNORED_PREFIXES)
+
 
 def load_query(schema: Schema) -> dict:
-    """Validated arguments; a repeated, unknown or invalid parameter is a 400 naming it.
+    """Validated arguments; a repeated, unknown or invalid parameter is a 400 naming it
+    (the ignorable ones, `_` and `utm_*`, are dropped first).
 
     Also selects the dataset version the request reads (`dataset_version=`, default current).
     """
-    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
+    given = {name: value for name, value in request.args.items() if not ignorable(name)}
+    repeated = sorted(name for name in given if len(request.args.getlist(name)) > 1)
     if repeated:
         params = [{"name": name, "reason": "Given more than once; give it once."} for name in repeated]
         raise Problem(400, f"{', '.join(repeated)}: given more than once.",
                       **{"invalid-params": params})
     try:
-        args = schema.load(request.args.to_dict())
+        args = schema.load(given)
         use_version(args.pop("dataset_version", None))
         return args
     except ValidationError as error:
