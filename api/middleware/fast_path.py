@@ -3,7 +3,8 @@
 A read's answer depends only on the dataset version, the day and the URL (api/http_cache.py
 stores it after the first request). Serving it needs none of Flask's request machinery; the
 per-request duties still happen here, with the same code as in the app: the rate limit
-(Flask-Limiter's own backend, same counters), the request id, a 304 for a matching ETag, gzip,
+(Flask-Limiter's own backend, same counters), the request id, a 304 for a weakly matching ETag,
+gzip unless refused with q=0, Cache-Control bounded by midnight for answers for today,
 the access-log line; the headers the app's own hooks add (CORS, security) are learnt from the
 app's first answer of each type. Anything else (a miss, a browser's CORS request,
 a pinned dataset_version, a version check that is due, a body, a breached limit) goes to Flask.
@@ -14,10 +15,10 @@ import functools
 import time
 
 from limits import parse
-from werkzeug.http import parse_accept_header, parse_etags
+from werkzeug.http import parse_etags
 
 from api.middleware import traffic
-from api.middleware.response_cache import CACHEABLE, cache_key
+from api.middleware.response_cache import CACHEABLE, accepts_gzip, cache_control, cache_key, weakly_matches
 
 PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset",
                "content-length", "content-encoding", "date"}
@@ -86,7 +87,8 @@ class FrontCache:
                 ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
 
     def _answer(self, environ, entry, limit_headers, not_modified: bool):
-        headers = [*entry.headers, ("X-Cache", "hit"), *limit_headers, *self.added_by_app[entry.mimetype]]
+        headers = [*entry.headers, ("Cache-Control", cache_control(entry)), ("X-Cache", "hit"), *limit_headers,
+                   *self.added_by_app[entry.mimetype]]
         body = entry.body
         if entry.gzipped and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body = entry.gzipped
@@ -117,12 +119,12 @@ def _parsed(limit: str):
 
 @functools.lru_cache(maxsize=64)
 def _accepts_gzip(header: str) -> bool:
-    return "gzip" in parse_accept_header(header)
+    return accepts_gzip(header)
 
 
 def _not_modified(environ, entry) -> bool:
     if "HTTP_IF_NONE_MATCH" in environ:
-        return parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains(entry.etag)
+        return weakly_matches(parse_etags(environ["HTTP_IF_NONE_MATCH"]), entry)
     return False  # (a request with only If-Modified-Since never reaches here: Flask answers it)
 
 

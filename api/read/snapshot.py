@@ -15,7 +15,7 @@ import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time as clock, timedelta
 
 from flask import current_app, g
 
@@ -26,6 +26,32 @@ from api.rules.names import fold
 
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
                "date", "effective", "conflict_ended", "deadline"}
+
+
+def now() -> datetime:
+    """The time (UTC, aware); tests replace it to cross midnight."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in UTC: the default `as_of` of every read."""
+    return now().date()
+
+
+def day_start() -> datetime:
+    """00:00 UTC today, naive like the stored release times."""
+    return datetime.combine(today(), clock())
+
+
+def seconds_to_midnight() -> int:
+    """Seconds until the next 00:00 UTC, when answers for the default `as_of` change day."""
+    return max(0, int((datetime.combine(today() + timedelta(days=1), clock(), UTC) - now()).total_seconds()))
+
+
+def depends_on_today() -> None:
+    """Note that this request's answer is for today (no `as_of` given): its validators and
+    freshness must not outlive the day (api/middleware/response_cache.py)."""
+    g.depends_on_today = True
 
 
 class Record:

@@ -3,7 +3,7 @@ from flask import request
 from marshmallow import Schema, ValidationError
 
 from api.problems import Problem
-from api.read.snapshot import use_version
+from api.read.snapshot import depends_on_today, use_version
 
 # Parameters any read accepts and ignores: cache-busters (jQuery's `_`) and campaign tags (`utm_*`).
 IGNORED_PARAMETERS = ("_",)
@@ -29,6 +29,8 @@ def load_query(schema: Schema) -> dict:
     try:
         args = schema.load(given)
         use_version(args.pop("dataset_version", None))
+        if "as_of" in schema.load_fields and "as_of" not in given:
+            depends_on_today()
         return args
     except ValidationError as error:
         valid = ", ".join(sorted(field.data_key or name for name, field in schema.load_fields.items())) or "none"

@@ -5,7 +5,8 @@ from datetime import date
 
 from flask import Blueprint
 
-from api.read import queries
+from api.read import queries, snapshot
+from api.read.snapshot import depends_on_today
 from api.read.representations import (
     ObligationEventOut,
     ObligationOut,
@@ -58,7 +59,8 @@ def index():
 @bp.get("/<code>")
 def show(code: str):
     load_query(EmptyQuery())
-    state, today = queries.get_state(code), date.today()
+    depends_on_today()
+    state, today = queries.get_state(code), snapshot.today()
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, today) for t in queries.all_treaties()]
     positions = queries.positions_on(queries.policy_positions(state), today)
     return {**state_out.dump(state), "as_of": today.isoformat(), "statuses": statuses,

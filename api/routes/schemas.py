@@ -1,9 +1,8 @@
 """Arguments in: one *Query schema per kind of read (responses are api.read.representations)."""
-from datetime import date
-
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.problems import DATE_HELP
+from api.read.snapshot import today
 from api.routes.listing import ListQuery
 from api.rules.status import MINE_BAN_TREATY, STATUSES
 from api.write.record_schemas import DIMENSIONS
@@ -17,7 +16,7 @@ class BaseQuery(Schema):
 
 
 class AsOfQuery(BaseQuery):
-    as_of = fields.Date(load_default=date.today, error_messages={"invalid": DATE_HELP})
+    as_of = fields.Date(load_default=today, error_messages={"invalid": DATE_HELP})
 
 
 class StatusQuery(AsOfQuery):
