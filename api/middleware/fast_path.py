@@ -31,6 +31,8 @@ class FrontCache:
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
+        if "HTTP_X_API_KEY" in environ and traffic.unknown_key(environ, self.app.config):
+            return self.inner(environ, start_response)  # Flask answers the 401
         entry, _version = self._lookup(environ)
         if entry is None or entry.mimetype not in self.added_by_app:
             return self.inner(environ, self._learning(environ, entry, start_response))
