@@ -94,3 +94,17 @@ def test_the_changelog_is_linked_served_and_dated(client):
     assert client.get("/api/v1").get_json()["changelog"] == "/CHANGELOG.md"
     for header in ("Deprecation", "Sunset"):
         assert header in spec()["info"]["description"]
+
+
+def test_every_parameter_is_described_and_reads_declare_conditional_headers():
+    document = spec()
+    shared = document["components"]["parameters"]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            parameters = [shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+                          for p in operation.get("parameters", [])]
+            assert all(p.get("description") for p in parameters), (method, path)
+            if "304" in operation["responses"]:
+                assert {"If-None-Match", "If-Modified-Since"} <= {p["name"] for p in parameters}, (method, path)
+    assert all(tag.get("description") for tag in document["tags"])
+    assert document["info"]["contact"]["name"]
