@@ -3,7 +3,8 @@
 A read's answer depends only on the dataset version, the day and the URL (api/middleware/response_cache.py
 stores it after the first request). Serving it needs none of Flask's request machinery; the
 per-request duties still happen here, with the same code as in the app: the rate limit
-(Flask-Limiter's own backend, same counters), the request id, a 304 for a matching ETag, gzip,
+(Flask-Limiter's own backend, same counters), the request id, a 304 for a weakly matching ETag,
+gzip unless refused with q=0, Cache-Control bounded by midnight for answers for today,
 the access-log line; the headers the app's own hooks add (CORS, security) are learnt from the
 app's first answer of each type. Anything else (a miss, a browser's CORS request,
 a pinned dataset_version, a version check that is due, a body, a breached limit) goes to Flask.
@@ -14,13 +15,21 @@ import functools
 import time
 
 from limits import parse
-from werkzeug.http import parse_accept_header, parse_etags
+from werkzeug.http import parse_etags
 
 from api.middleware import traffic
-from api.middleware.response_cache import CACHEABLE, ENTRY_HEADERS, REPLAYED, cache_key
+from api.middleware.response_cache import (
+    CACHEABLE,
+    ENTRY_HEADERS,
+    REPLAYED,
+    accepts_gzip,
+    cache_control,
+    cache_key,
+    weakly_matches,
+)
 
 # Headers this module sets itself, per request.
-PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset",
+PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "cache-control",
                "content-length", "content-encoding", "date"}
 # Headers a cached entry carries (api.middleware.response_cache builds them).
 _CACHED_NAMES = {name.lower() for name in (*ENTRY_HEADERS, *REPLAYED)}
@@ -32,6 +41,7 @@ _CACHED_NAMES = {name.lower() for name in (*ENTRY_HEADERS, *REPLAYED)}
 REVIEWED_HOOKS = {
     "before_request": ("api.read.snapshot.forget_choice", "api.middleware.traffic._start",
                        "flask_limiter._extension.Limiter._check_request_limit",
+                       "api.middleware.traffic._refuse_unknown_key",  # an unknown X-API-Key goes to Flask
                        "api.middleware.security.refuse_hostile", "api.middleware.response_cache.serve_cached",
                        "pages: api.pages.views._resolve_version"),
     "after_request": ("api.middleware.traffic._log", "api.middleware.traffic._draft_headers",
@@ -63,6 +73,8 @@ class FrontCache:
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
+        if "HTTP_X_API_KEY" in environ and traffic.unknown_key(environ, self.app.config):
+            return self.inner(environ, start_response)  # Flask answers the 401
         entry, _version = self._lookup(environ)
         if entry is None or entry.mimetype not in self.added_by_app:
             return self.inner(environ, self._learning(environ, entry, start_response))
@@ -119,7 +131,8 @@ class FrontCache:
                 ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
 
     def _answer(self, environ, entry, limit_headers, not_modified: bool):
-        headers = [*entry.headers, ("X-Cache", "hit"), *limit_headers, *self.added_by_app[entry.mimetype]]
+        headers = [*entry.headers, ("Cache-Control", cache_control(entry)), ("X-Cache", "hit"), *limit_headers,
+                   *self.added_by_app[entry.mimetype]]
         body = entry.body
         if entry.gzipped and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             body = entry.gzipped
@@ -145,12 +158,12 @@ def _parsed(limit: str):
 
 @functools.lru_cache(maxsize=64)
 def _accepts_gzip(header: str) -> bool:
-    return "gzip" in parse_accept_header(header)
+    return accepts_gzip(header)
 
 
 def _not_modified(environ, entry) -> bool:
     if "HTTP_IF_NONE_MATCH" in environ:
-        return parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains(entry.etag)
+        return weakly_matches(parse_etags(environ["HTTP_IF_NONE_MATCH"]), entry)
     return False  # (a request with only If-Modified-Since never reaches here: Flask answers it)
 
 

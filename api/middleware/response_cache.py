@@ -3,6 +3,13 @@ per-version response cache.
 
 A read's answer depends only on the dataset version, the date (for the default `as_of`)
 and the URL, so each worker builds it once per version and serves the stored bytes after.
+
+Validators are right every day: an answer for today (no `as_of`) is Last-Modified at the later
+of its release and 00:00 UTC today, and is fresh (Cache-Control max-age) no later than the
+next midnight, so neither a 304 to If-Modified-Since nor a cache keeps yesterday's status.
+If-None-Match compares weakly (a proxy that gzips turns "x" into W/"x"), and gzip is only sent
+when Accept-Encoding gives it a non-zero q. api/middleware/fast_path.py answers with the same
+functions.
 """
 from __future__ import annotations
 
@@ -12,20 +19,21 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Flask, current_app, g, request
-from werkzeug.http import http_date
+from werkzeug.datastructures import ETags
+from werkzeug.http import http_date, parse_accept_header
 
-from api.read.snapshot import chosen_version, requested_version
+from api.read.snapshot import chosen_version, day_start, requested_version, seconds_to_midnight, today
 
 API_VERSION = "1"
 CACHEABLE = "/api/v1"
 GZIP_MIN_BYTES = 512
 CACHED_TYPES = ("application/json", "application/atom+xml")
 # The headers of a cached entry, in order: its own, then those a view set that a copy must repeat.
-ENTRY_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "X-API-Version",
-                 "X-Dataset-Version")
+# (Cache-Control is not stored: cache_control() computes it for each answer.)
+ENTRY_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "X-API-Version", "X-Dataset-Version")
 REPLAYED = ("Link", "X-Total-Count")
 
 
@@ -52,7 +60,7 @@ class ResponseCache:
 
 def cache_key(version: str, path: str, query: str) -> tuple:
     """The same read: one version, one day (for the default `as_of`), one URL."""
-    return version, date.today(), f"{path}?{query}"
+    return version, today(), f"{path}?{query}"
 
 
 def _key(version: str) -> tuple:
@@ -61,17 +69,37 @@ def _key(version: str) -> tuple:
 
 @dataclass(frozen=True)
 class Cached:
-    """A finished read: its bytes (plain and gzipped) and every header but the per-request ones."""
+    """A finished read: its bytes (plain and gzipped) and every header but the per-request ones
+    (and Cache-Control, which cache_control() computes for each answer)."""
     body: bytes
     gzipped: bytes | None
     etag: str
-    released: datetime
+    last_modified: datetime
     mimetype: str
     headers: tuple
+    max_age: int = 300
+    until_midnight: bool = False  # an answer for today: fresh until the next 00:00 UTC at most
+
+
+def cache_control(entry: Cached) -> str:
+    age = min(entry.max_age, seconds_to_midnight()) if entry.until_midnight else entry.max_age
+    return f"public, max-age={age}"
+
+
+def weakly_matches(if_none_match: ETags, entry: Cached) -> bool:
+    """RFC 9110 13.1.2: If-None-Match uses the weak comparison (W/"x" matches "x")."""
+    return if_none_match.contains_weak(entry.etag)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """gzip is acceptable unless absent or given q=0 (`gzip;q=0`, or `*;q=0` without gzip)."""
+    return parse_accept_header(accept_encoding).quality("gzip") > 0
 
 
 def serve_cached():
     """before_request: answer a repeated read from the cache, with no view work at all."""
+    for name in ("cache_hit", "cache_key"):  # `g` outlives a request inside an app context (tests)
+        g.pop(name, None)
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHEABLE):
         return None
     version = chosen_version()
@@ -110,30 +138,34 @@ def _entry(response, snapshot) -> Cached:
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
     pinned = requested_version() is not None
-    own = (response.content_type, f'"{etag}"', http_date(snapshot.released),
-           f"public, max-age={86400 if pinned else 300}", "Accept-Encoding", API_VERSION, snapshot.version)
+    for_today = g.get("depends_on_today", False)
+    last_modified = max(snapshot.released, day_start()) if for_today else snapshot.released
+    own = (response.content_type, f'"{etag}"', http_date(last_modified), "Accept-Encoding", API_VERSION,
+           snapshot.version)
     headers = (*zip(ENTRY_HEADERS, own, strict=True),
                *((name, response.headers[name]) for name in REPLAYED if name in response.headers))
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
-    return Cached(body, gzipped, etag, snapshot.released, response.mimetype, headers)
+    return Cached(body, gzipped, etag, last_modified, response.mimetype, headers,
+                  max_age=86400 if pinned else 300, until_midnight=for_today)
 
 
 def _not_modified(entry: Cached) -> bool:
     if "If-None-Match" in request.headers:
-        return request.if_none_match.contains(entry.etag)
+        return weakly_matches(request.if_none_match, entry)
     since = request.if_modified_since
-    return since is not None and entry.released.replace(microsecond=0) <= since.replace(tzinfo=None)
+    return since is not None and entry.last_modified.replace(microsecond=0) <= since.replace(tzinfo=None)
 
 
 def _answer(entry: Cached, cache: str):
     """The response for a cached read: 304, gzipped or plain, from precomputed headers."""
     response = current_app.response_class(headers=entry.headers)
+    response.headers["Cache-Control"] = cache_control(entry)
     response.headers["X-Cache"] = cache
     if _not_modified(entry):
         response.status_code = 304
         response.headers.remove("Content-Type")
         return response
-    if entry.gzipped and "gzip" in request.accept_encodings:
+    if entry.gzipped and accepts_gzip(request.headers.get("Accept-Encoding", "")):
         response.set_data(entry.gzipped)
         response.headers["Content-Encoding"] = "gzip"
     else:

@@ -37,6 +37,21 @@ def client_of(environ: dict, config) -> tuple[str, str]:
     return f"ip:{environ.get('REMOTE_ADDR') or '127.0.0.1'}", config["RATELIMIT_ANONYMOUS"]
 
 
+def unknown_key(environ: dict, config) -> bool:
+    """An X-API-Key was sent that is not one of API_KEYS: a 401, never silently anonymous."""
+    given = environ.get("HTTP_X_API_KEY")
+    return given is not None and not any(hmac.compare_digest(key, given) for key in config["API_KEYS"])
+
+
+def _refuse_unknown_key():
+    """before_request (after the rate limit, which counts the attempt): a wrong key on the API is a 401."""
+    if request.method != "OPTIONS" and request.path.startswith("/api/") \
+            and unknown_key(request.environ, current_app.config):
+        raise Problem(401, "Unknown X-API-Key: it is not a key issued for this API. Check it for typos, "
+                           "or send no X-API-Key to read with the anonymous limit.",
+                      headers={"WWW-Authenticate": 'ApiKey realm="treaty-api"'})
+
+
 def client_key() -> str:
     return client_of(request.environ, current_app.config)[0]
 
@@ -103,6 +118,7 @@ def init_app(app: Flask) -> None:
         client_key, app=app, application_limits=[current_limit],
         application_limits_deduct_when=lambda response: response.status_code != 304,
         application_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
+    app.before_request(_refuse_unknown_key)  # after the limiter's own hook: guesses are counted
     app.register_error_handler(RateLimitExceeded, _too_many)
     CORS(app, resources={r"/api/*": {}, r"/openapi.yaml": {}}, origins="*", send_wildcard=True,
          methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED,

@@ -16,9 +16,8 @@ from werkzeug.exceptions import HTTPException
 
 from api.pages import charts, page_data
 from api.problems import DATE_HELP, Problem
-from api.read import queries
+from api.read import queries, snapshot
 from api.read.representations import status_body
-from api.read.snapshot import request_snapshot
 from api.rules.names import prose_name, short_name
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
@@ -59,18 +58,18 @@ def day_arg(name: str, default: date) -> date:
 @bp.before_request
 def _resolve_version():
     """Load the request's dataset version first, so an unknown one is a 404 page before any work."""
-    request_snapshot()
+    snapshot.request_snapshot()
 
 
 @bp.get("/")
 def home():
-    day = day_arg("as_of", date.today())
+    day = day_arg("as_of", snapshot.today())
     treaty = queries.get_treaty(MINE_BAN_TREATY)
     items = page_data.items_on(queries.memberships(treaty), day)
     return render_template("home.html", day=day, treaty=treaty, items=items,
                            figures=page_data.headline(items), shapes=charts.map_shapes(items),
                            world=charts.world(),
-                           chart=charts.parties_chart(queries.parties_timeline(treaty), date.today()))
+                           chart=charts.parties_chart(queries.parties_timeline(treaty), snapshot.today()))
 
 
 @bp.get("/search")
@@ -87,11 +86,11 @@ def search():
 
 @bp.get("/countries/<code>")
 def country(code: str):
-    today = date.today()
+    today = snapshot.today()
     day, state = day_arg("as_of", today), queries.get_state(code)
     treaties = queries.all_treaties()
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, day) for t in treaties]
-    version = request_snapshot().version
+    version = snapshot.request_snapshot().version
     permalink = url_for("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version,
                         _external=True)
     return render_template("country.html", state=state, day=day, today=today, statuses=statuses,
@@ -103,7 +102,7 @@ def country(code: str):
 
 @bp.get("/compare")
 def compare():
-    today = date.today()
+    today = snapshot.today()
     start, end = day_arg("from", date(today.year - 1, today.month, 1)), day_arg("to", today)
     swapped = start > end  # "from" after "to": compare them in time order, and say so
     if swapped:

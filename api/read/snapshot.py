@@ -15,7 +15,8 @@ import time
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -27,6 +28,32 @@ from api.rules.names import fold
 
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
                "date", "effective", "conflict_ended", "deadline"}
+
+
+def now() -> datetime:
+    """The time (UTC, aware); tests replace it to cross midnight."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in UTC: the default `as_of` of every read."""
+    return now().date()
+
+
+def day_start() -> datetime:
+    """00:00 UTC today, naive like the stored release times."""
+    return datetime.combine(today(), clock())
+
+
+def seconds_to_midnight() -> int:
+    """Seconds until the next 00:00 UTC, when answers for the default `as_of` change day."""
+    return max(0, int((datetime.combine(today() + timedelta(days=1), clock(), UTC) - now()).total_seconds()))
+
+
+def depends_on_today() -> None:
+    """Note that this request's answer is for today (no `as_of` given): its validators and
+    freshness must not outlive the day (api/middleware/response_cache.py)."""
+    g.depends_on_today = True
 
 
 class Record:
@@ -199,8 +226,8 @@ def chosen_version() -> str | None:
 def forget_choice() -> None:
     """before_request: a new request chooses again (tests and CLI keep one app context, and so
     one `g`, across requests)."""
-    g.pop("dataset_version", None)
-    g.pop("snapshot", None)
+    for name in ("dataset_version", "snapshot", "depends_on_today"):
+        g.pop(name, None)
 
 
 def init_app(app: Flask) -> None:

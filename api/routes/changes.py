@@ -6,16 +6,14 @@ from datetime import UTC, date, datetime, time
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, url_for
-from marshmallow import fields
 
 from api.extensions import db
 from api.models import DatasetVersion
-from api.problems import DATE_HELP
 from api.read import queries
 from api.read.snapshot import request_snapshot
 from api.routes.arguments import load_query
 from api.routes.listing import ListSpec, page
-from api.routes.schemas import BaseQuery, PagedQuery
+from api.routes.schemas import BaseQuery, PagedQuery, QueryDate
 
 bp = Blueprint("changes", __name__)
 CHANGE_LIST = ListSpec(fields=("type", "date", "table", "id", "state", "kind", "summary", "recorded_in", "fields"),
@@ -24,11 +22,11 @@ FEED_SIZE = 50
 
 
 class ChangesQuery(PagedQuery):
-    since = fields.Date(load_default=date.min, error_messages={"invalid": DATE_HELP})
+    since = QueryDate(load_default=date.min)
 
 
 class FeedQuery(BaseQuery):
-    since = fields.Date(load_default=date.min, error_messages={"invalid": DATE_HELP})
+    since = QueryDate(load_default=date.min)
 
 
 def _event(record, table: str) -> dict:

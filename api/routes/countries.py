@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import Blueprint
 
-from api.read import queries
+from api.read import queries, snapshot
 from api.read.representations import (
     ObligationEventOut,
     ObligationOut,
@@ -17,6 +17,7 @@ from api.read.representations import (
     matches,
     status_body,
 )
+from api.read.snapshot import depends_on_today
 from api.routes.arguments import load_query
 from api.routes.listing import ListSpec, page
 from api.routes.schemas import AsOfQuery, CountryListQuery, EmptyQuery, PagedQuery, PoliciesQuery, StatusQuery
@@ -61,7 +62,8 @@ def index():
 @bp.get("/<code>")
 def show(code: str):
     load_query(EmptyQuery())
-    state, today = queries.get_state(code), date.today()
+    depends_on_today()
+    state, today = queries.get_state(code), snapshot.today()
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, today) for t in queries.all_treaties()]
     positions = queries.positions_on(queries.policy_positions(state), today)
     return {**state_out.dump(state), "as_of": today.isoformat(), "statuses": statuses,

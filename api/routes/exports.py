@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from api.problems import Problem
 from api.read import formats, package
-from api.read.snapshot import Snapshot, latest_snapshot, request_snapshot
+from api.read.snapshot import Snapshot, latest_snapshot, request_snapshot, today
 from api.read.tables import EXPORT_TABLES
 from api.routes.arguments import load_query
 from api.routes.schemas import AsOfQuery
@@ -109,7 +109,7 @@ def export_command(directory: Path, dataset_version: str | None, as_of) -> None:
         snapshot = latest_snapshot(dataset_version)
     except Problem as problem:
         raise click.ClickException(problem.detail)
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else today()
     for path in write_all(snapshot, directory, day, current_app.config["PUBLIC_URL"]):
         click.echo(f"wrote {path}")
     click.echo(f"export: dataset version {snapshot.version}")

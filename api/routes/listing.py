@@ -1,9 +1,13 @@
 """Lists, declared as data: each list endpoint names its item fields and sort keys once,
 and every list pages, selects fields and sorts the same way.
 
-Pages use an opaque cursor (the offset, base64url-encoded): a page is stable while the
-dataset version does not change. Links to the next, previous and first page go in the
-`Link` header and the body; the total goes in `count` and `X-Total-Count`.
+Pages use an opaque cursor (the offset, base64url-encoded). An offset is only stable within
+one dataset version (and one day, for answers that depend on today), so the `next` and `prev`
+links pin both: they carry `dataset_version=` (the version that served the page) and, for lists
+that take `as_of`, `as_of=` (the date answered for), unless the request gave them. Following
+`next` therefore never skips nor repeats an item, whatever is written between two pages.
+Links to the next, previous and first page go in the `Link` header and the body; the total
+goes in `count` and `X-Total-Count`. The `first` link is not pinned: it starts afresh.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from flask import request, url_for
 from marshmallow import Schema, ValidationError, fields, validate
 
 from api.problems import Problem
+from api.read.snapshot import request_snapshot
+from api.routes.arguments import ignorable
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -67,11 +73,23 @@ def _sorted(items: list[dict], keys: list[str]) -> list[dict]:
     return items
 
 
-def _link(cursor: str | None) -> str:
-    args = {k: v for k, v in request.args.items() if k != "cursor"}
+def _link(cursor: str | None, pins: dict | None = None) -> str:
+    args = {k: v for k, v in request.args.items() if k != "cursor" and not ignorable(k)}
+    args.update(pins or {})
     if cursor:
         args["cursor"] = cursor
     return url_for(request.endpoint or "", **{**(request.view_args or {}), **args})
+
+
+def _pins(args: dict) -> dict:
+    """What a page's `next` and `prev` links add so that they read what this page read: the
+    dataset version, and the day for a list that answers for `as_of` (default today)."""
+    pins = {}
+    if "dataset_version" not in request.args:
+        pins["dataset_version"] = request_snapshot().version
+    if args.get("as_of") is not None and "as_of" not in request.args:
+        pins["as_of"] = args["as_of"].isoformat()
+    return pins
 
 
 def page(items: list[dict], args: dict, spec: ListSpec) -> tuple[dict, dict]:
@@ -86,9 +104,10 @@ def page(items: list[dict], args: dict, spec: ListSpec) -> tuple[dict, dict]:
     if args.get("selected"):
         wanted = [name for name in _names(args["selected"], spec.fields, "fields") if not name.startswith("-")]
         chosen = [{name: item[name] for name in wanted} for item in chosen]
+    pins = _pins(args)
     links = {"first": _link(None),
-             "prev": _link(encode_cursor(max(offset - limit, 0))) if offset > 0 else None,
-             "next": _link(encode_cursor(offset + limit)) if offset + limit < len(items) else None}
+             "prev": _link(encode_cursor(max(offset - limit, 0)), pins) if offset > 0 else None,
+             "next": _link(encode_cursor(offset + limit), pins) if offset + limit < len(items) else None}
     header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
     return {"count": len(items), "limit": limit, "links": links, "items": chosen}, \
         {"Link": header, "X-Total-Count": str(len(items))}

@@ -15,7 +15,7 @@ bp = Blueprint("meta", __name__)
 def index():
     return {"name": "Mine Ban Treaty Status API", "version": "v1",
             "openapi": url_for("meta.openapi", _external=False),
-            "docs": url_for("meta.docs"),
+            "docs": url_for("meta.docs"), "changelog": url_for("meta.api_changelog"),
             "resources": {"countries": url_for("countries.index"), "treaties": url_for("treaties.index"),
                           "country": "/api/v1/countries/{code}", "sources": "/api/v1/sources/{id}",
                           "changes": url_for("changes.index"), "changes_atom": url_for("changes.feed"),
@@ -31,6 +31,17 @@ def contract() -> bytes:
 @bp.get("/openapi.yaml")
 def openapi():
     return Response(contract(), mimetype="application/yaml")
+
+
+@functools.cache
+def changelog() -> bytes:
+    return (ROOT / "CHANGELOG.md").read_bytes()
+
+
+@bp.get("/CHANGELOG.md")
+def api_changelog():
+    """The API's changelog: one dated entry per change to the contract."""
+    return Response(changelog(), mimetype="text/markdown")
 
 
 @bp.get("/docs")

@@ -1,14 +1,26 @@
 """Arguments in: one *Query schema per kind of read (responses are api.read.representations)."""
-from datetime import date
+import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.problems import DATE_HELP
+from api.read.snapshot import today
 from api.routes.listing import ListQuery
 from api.rules.status import MINE_BAN_TREATY, STATUSES
 from api.write.record_schemas import DIMENSIONS
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class QueryDate(fields.Date):
+    """A date parameter: exactly YYYY-MM-DD (marshmallow alone also takes 20210406 and 2021-W14-2)."""
+    default_error_messages = {"invalid": DATE_HELP}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class BaseQuery(Schema):
@@ -17,7 +29,7 @@ class BaseQuery(Schema):
 
 
 class AsOfQuery(BaseQuery):
-    as_of = fields.Date(load_default=date.today, error_messages={"invalid": DATE_HELP})
+    as_of = QueryDate(load_default=today)
 
 
 class StatusQuery(AsOfQuery):
@@ -39,8 +51,8 @@ class ParticipantsQuery(AsOfQuery, ListQuery):
 
 
 class DiffQuery(BaseQuery):
-    from_ = fields.Date(required=True, data_key="from", error_messages={"invalid": DATE_HELP})
-    to = fields.Date(required=True, error_messages={"invalid": DATE_HELP})
+    from_ = QueryDate(required=True, data_key="from")
+    to = QueryDate(required=True)
 
     @validates_schema
     def check_order(self, data, **kwargs):

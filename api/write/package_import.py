@@ -25,6 +25,7 @@ from api.models import DatasetVersion
 from api.read import snapshot as snapshots
 from api.read.formats import csv_chunks, fingerprint
 from api.read.package import DESCRIPTOR, path_of
+from api.read.snapshot import today
 from api.read.tables import EXPORT_TABLES
 from api.write.records import MODELS
 from api.write.seed import apply_seed
@@ -138,7 +139,7 @@ def import_package(path: str) -> DatasetVersion:
 
 def _check_rebuilt(descriptor: dict, files: dict[str, bytes], snapshot) -> None:
     """Every file, derived tables included, must come back byte for byte from the data."""
-    day = date.fromisoformat(descriptor.get("as_of", date.today().isoformat()))
+    day = date.fromisoformat(descriptor.get("as_of", today().isoformat()))
     problems = [f"{path_of(table)}: does not match what the package's data gives (edited by hand?)"
                 for table in EXPORT_TABLES.values()
                 if fingerprint(csv_chunks(table, snapshot, day))["sha256"]

@@ -1,0 +1,104 @@
+"""Validators right every day, in Flask and in the front door: weak If-None-Match, gzip;q=0
+refused, Last-Modified and max-age of answers for today bounded by midnight (UTC)."""
+import gzip
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from werkzeug.http import http_date, parse_date
+
+from api.read import snapshot
+
+STATUS = "/api/v1/countries/FI/status"
+
+
+@pytest.fixture
+def front(app_factory):
+    """Versions checked once a minute, as in production: repeated reads take the front door."""
+    return app_factory(VERSION_CHECK_SECONDS=60)
+
+
+def at(monkeypatch, moment: datetime):
+    monkeypatch.setattr(snapshot, "now", lambda: moment.replace(tzinfo=UTC))
+
+
+def released(client) -> datetime:
+    version = client.get("/api/v1/dataset").get_json()["version"]
+    return client.application.extensions["snapshots"].get(version).released
+
+
+@pytest.mark.parametrize("path", ["flask", "front door"])
+def test_a_weak_etag_from_a_gzipping_proxy_revalidates(client, front, path):
+    url = f"{STATUS}?as_of=2020-01-01"
+    client = front.test_client() if path == "front door" else client
+    etag = client.get(url).headers["ETag"]
+    if path == "front door":
+        front.wsgi_app.inner = lambda *args: pytest.fail("a revalidation went into Flask")
+    for sent in (f"W/{etag}", etag, f'"other", W/{etag}', "*"):
+        response = client.get(url, headers={"If-None-Match": sent})
+        assert response.status_code == 304 and response.data == b"", sent
+    assert client.get(url, headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["flask", "front door"])
+def test_gzip_q_0_is_a_refusal(client, front, path):
+    url = "/api/v1/countries?as_of=2020-01-01"
+    client = front.test_client() if path == "front door" else client
+    plain = client.get(url)
+    for refused in ("gzip;q=0", "gzip; q=0.0, identity", "*;q=0", "br"):
+        response = client.get(url, headers={"Accept-Encoding": refused})
+        assert "Content-Encoding" not in response.headers and response.data == plain.data, refused
+    for accepted in ("gzip;q=0.5", "br, gzip", "*"):
+        response = client.get(url, headers={"Accept-Encoding": accepted})
+        assert response.headers["Content-Encoding"] == "gzip" and gzip.decompress(response.data) == plain.data
+        assert response.headers.get("X-Cache") == "hit"
+
+
+def test_if_modified_since_does_not_keep_yesterdays_answer_for_today(client, monkeypatch):
+    release = released(client)
+    day_one = release + timedelta(minutes=1)
+    at(monkeypatch, day_one)
+    first = client.get(STATUS)
+    assert parse_date(first.headers["Last-Modified"]).replace(tzinfo=None) == release.replace(microsecond=0) \
+        or first.headers["Last-Modified"] == http_date(datetime.combine(day_one.date(), datetime.min.time()))
+    same_day = client.get(STATUS, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert same_day.status_code == 304
+    at(monkeypatch, datetime.combine(day_one.date() + timedelta(days=1), datetime.min.time()) + timedelta(seconds=30))
+    next_day = client.get(STATUS, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert next_day.status_code == 200 and next_day.get_json()["as_of"] == (day_one.date() + timedelta(days=1)).isoformat()
+    assert next_day.headers["Last-Modified"] == http_date(datetime.combine(day_one.date() + timedelta(days=1),
+                                                                           datetime.min.time()))
+    # an answer for a given date keeps the release as Last-Modified: it does not change at midnight
+    dated = client.get(f"{STATUS}?as_of=2021-01-01")
+    assert dated.headers["Last-Modified"] == http_date(release)
+    assert client.get(f"{STATUS}?as_of=2021-01-01", headers={"If-Modified-Since": http_date(release)}).status_code == 304
+
+
+def test_answers_for_today_are_fresh_until_midnight_at_most(client, monkeypatch):
+    release = released(client)
+    version = client.get("/api/v1/dataset").get_json()["version"]
+    late = datetime.combine(release.date() + timedelta(days=1), datetime.min.time()) - timedelta(seconds=100)
+    at(monkeypatch, late)
+    pinned = client.get(f"{STATUS}?dataset_version={version}")
+    assert pinned.headers["Cache-Control"] == "public, max-age=100"
+    assert client.get(STATUS).headers["Cache-Control"] == "public, max-age=100"
+    assert client.get("/api/v1/countries/FI").headers["Cache-Control"] == "public, max-age=100"  # as_of: today
+    dated = client.get(f"{STATUS}?as_of=2021-01-01&dataset_version={version}")
+    assert dated.headers["Cache-Control"] == "public, max-age=86400"  # immutable: as_of and version given
+    assert client.get(f"/api/v1/treaties?dataset_version={version}").headers["Cache-Control"] == "public, max-age=86400"
+    at(monkeypatch, late + timedelta(seconds=70))
+    again = client.get(f"{STATUS}?dataset_version={version}")
+    assert again.headers["X-Cache"] == "hit" and again.headers["Cache-Control"] == "public, max-age=30"
+    at(monkeypatch, datetime.combine(late.date(), datetime.min.time()) + timedelta(hours=12))
+    assert client.get(f"{STATUS}?dataset_version={version}").headers["Cache-Control"] == "public, max-age=43200"
+    assert client.get(STATUS).headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_front_door_bounds_max_age_by_midnight_too(front, monkeypatch):
+    client = front.test_client()
+    late = datetime.combine(released(client).date() + timedelta(days=1), datetime.min.time()) - timedelta(seconds=200)
+    at(monkeypatch, late)
+    assert client.get(STATUS).headers["Cache-Control"] == "public, max-age=200"
+    at(monkeypatch, late + timedelta(seconds=150))
+    front.wsgi_app.inner = lambda *args: pytest.fail("a repeated read went into Flask")
+    again = client.get(STATUS)
+    assert again.headers["X-Cache"] == "hit" and again.headers["Cache-Control"] == "public, max-age=50"
