@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypedDict
 
 TITLE = "Mine Ban Treaty Status dataset"
 AUTHOR = "Mine Ban Treaty Status API contributors"
@@ -19,7 +20,13 @@ def bibtex_entry(key: str, author: str, title: str, **fields: object) -> str:
     return f"@misc{{{key},\n" + ",\n".join(lines) + "\n}"
 
 
-def citation(version: str, released: datetime, base_url: str) -> dict:
+class Citation(TypedDict):
+    text: str
+    bibtex: str
+    csl_json: dict[str, Any]
+
+
+def citation(version: str, released: datetime, base_url: str) -> Citation:
     """The citation of `version` in the three forms reference managers and papers use."""
     url, day = package_url(base_url, version), released.date()
     text = (f"{AUTHOR} ({day.year}). {TITLE}, version {version} [Data set]. "
@@ -28,7 +35,7 @@ def citation(version: str, released: datetime, base_url: str) -> dict:
     bibtex = bibtex_entry(key, AUTHOR, TITLE, year=day.year, month=day.month, version=version,
                           howpublished=f"\\url{{{url}}}",
                           note=f"Data set, released {day.isoformat()}, licensed under CC BY 4.0") + "\n"
-    csl = {"id": key, "type": "dataset", "title": TITLE, "author": [{"literal": AUTHOR}],
+    csl: dict[str, Any] = {"id": key, "type": "dataset", "title": TITLE, "author": [{"literal": AUTHOR}],
            "issued": {"date-parts": [[day.year, day.month, day.day]]}, "version": version,
            "URL": url, "license": LICENCE["name"]}
     return {"text": text, "bibtex": bibtex, "csl_json": csl}

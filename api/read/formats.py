@@ -12,9 +12,13 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from api.read.snapshot import Snapshot
 from api.read.tables import Table, rows
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 BATCH_ROWS = 2000            # rows per CSV/JSON chunk
 ROW_GROUP_ROWS = 10_000      # rows per Parquet row group
@@ -22,7 +26,7 @@ MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "ndjson": "applica
                "parquet": "application/vnd.apache.parquet"}
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -32,12 +36,12 @@ def _csv_cell(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _json_value(value):
+def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _batches(table: Table, snapshot: Snapshot, day: date, size: int) -> Iterator[list[list]]:
-    batch = []
+def _batches(table: Table, snapshot: Snapshot, day: date, size: int) -> Iterator[list[list[Any]]]:
+    batch: list[list[Any]] = []
     for row in rows(table, snapshot, day):
         batch.append(row)
         if len(batch) == size:
@@ -60,7 +64,7 @@ def csv_chunks(table: Table, snapshot: Snapshot, day: date) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
-def _objects(table: Table, batch: list[list]) -> Iterator[str]:
+def _objects(table: Table, batch: list[list[Any]]) -> Iterator[str]:
     names = [column.name for column in table.columns]
     for row in batch:
         yield json.dumps(dict(zip(names, map(_json_value, row))), ensure_ascii=False, separators=(",", ":"))
@@ -82,7 +86,7 @@ def json_chunks(table: Table, snapshot: Snapshot, day: date) -> Iterator[bytes]:
     yield b"]"
 
 
-def _arrow_type(kind: str):
+def _arrow_type(kind: str) -> pa.DataType:
     import pyarrow as pa  # imported on first use: it costs every worker about 80 MB of memory
     return {"string": pa.string, "integer": pa.int64, "boolean": pa.bool_, "date": pa.date32,
             "list": lambda: pa.list_(pa.string())}[kind]()
@@ -91,10 +95,11 @@ def _arrow_type(kind: str):
 class Drain:
     """A write-only file that hands over what was written since the last `take()`."""
 
-    def __init__(self):
-        self.parts, self.position, self.closed = [], 0, False
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.position, self.closed = 0, False
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:
         self.parts.append(bytes(data))
         self.position += len(data)
         return len(data)
@@ -135,7 +140,12 @@ def chunks(table: Table, fmt: str, snapshot: Snapshot, day: date) -> Iterator[by
     return WRITERS[fmt](table, snapshot, day)
 
 
-def fingerprint(chunk_iterator: Iterator[bytes]) -> dict:
+class Fingerprint(TypedDict):
+    sha256: str
+    bytes: int
+
+
+def fingerprint(chunk_iterator: Iterator[bytes]) -> Fingerprint:
     """sha256 and size of a stream, read once and not kept."""
     digest, size = hashlib.sha256(), 0
     for chunk in chunk_iterator:
@@ -144,7 +154,7 @@ def fingerprint(chunk_iterator: Iterator[bytes]) -> dict:
     return {"sha256": digest.hexdigest(), "bytes": size}
 
 
-def table_fingerprint(table: Table, fmt: str, snapshot: Snapshot, day: date) -> dict:
+def table_fingerprint(table: Table, fmt: str, snapshot: Snapshot, day: date) -> Fingerprint:
     """The sha256 and size of one file, computed once per version (and date, for dated tables)."""
     key = ("export", table.name, fmt, day if table.dated else None)
     return snapshot.once(key, lambda: fingerprint(chunks(table, fmt, snapshot, day)))

@@ -11,12 +11,13 @@ import json
 import zipfile
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from api.read import codebook
 from api.read.citation import LICENCE, TITLE, citation
 from api.read.formats import Drain, csv_chunks, table_fingerprint
 from api.read.snapshot import Snapshot
-from api.read.tables import EXPORT_TABLES, Table
+from api.read.tables import EXPORT_TABLES, Column, Table
 
 DESCRIPTOR = "datapackage.json"
 FIELD_TYPES = {"list": "string"}  # lists are `;`-joined text in CSV
@@ -26,21 +27,21 @@ def path_of(table: Table) -> str:
     return f"data/{table.name}.csv"
 
 
-def _field(column) -> dict:
+def _field(column: Column) -> dict[str, Any]:
     constraints = {**({"required": True} if column.required else {}),
                    **({"enum": list(column.enum)} if column.enum else {})}
     return {"name": column.name, "type": FIELD_TYPES.get(column.type, column.type),
             "description": column.description, **({"constraints": constraints} if constraints else {})}
 
 
-def table_schema(table: Table) -> dict:
+def table_schema(table: Table) -> dict[str, Any]:
     return {"fields": [_field(column) for column in table.columns], "missingValues": [""],
             "primaryKey": list(table.primary_key),
             "foreignKeys": [{"fields": [name], "reference": {"resource": target, "fields": [key]}}
                             for name, (target, key) in table.foreign_keys.items()]}
 
 
-def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict:
+def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict[str, Any]:
     """datapackage.json: table schemas, keys, licence, citation, version, a checksum per file."""
     resources = []
     for table in EXPORT_TABLES.values():

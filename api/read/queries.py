@@ -57,9 +57,9 @@ def search_states(text: str) -> list[Record]:
     return [state for _, _, state in sorted(ranked, key=lambda r: r[:2])]
 
 
-def closest_states(text: str, limit: int = 5) -> list[dict]:
-    def names():
-        keys = {}
+def closest_states(text: str, limit: int = 5) -> list[dict[str, str]]:
+    def names() -> dict[str, Record]:
+        keys: dict[str, Record] = {}
         for state in all_states():
             for key in [state.iso2, state.iso3, *state.search_text.split("|")]:
                 keys.setdefault(fold(key), state)
@@ -78,12 +78,12 @@ def get_source(source_id: str) -> Record:
     return source
 
 
-def citing_records(source: Record) -> list[dict]:
+def citing_records(source: Record) -> list[dict[str, str]]:
     """Every record that cites `source`, as {type, id}."""
     snapshot = request_snapshot()
 
-    def index():
-        cited = defaultdict(list)
+    def index() -> dict[str, list[dict[str, str]]]:
+        cited: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
         tables = {"treaty": snapshot.treaties.values(), "state": snapshot.states.values(),
                   "treaty_action": snapshot.treaty_actions, "policy_position": snapshot.policy_positions,
                   "obligation_event": snapshot.obligation_events}
@@ -123,8 +123,8 @@ def memberships(treaty: Record, state: Record | None = None,
     request's snapshot (or the one given)."""
     snapshot = snapshot or request_snapshot()
 
-    def compute():
-        by_state = defaultdict(list)
+    def compute() -> dict[str, Membership]:
+        by_state: defaultdict[str, list[Record]] = defaultdict(list)
         for action in snapshot.treaty_actions:
             if action.treaty_slug == treaty.slug:
                 by_state[action.state_iso2].append(action)
@@ -162,23 +162,25 @@ def status_changes(treaty: Record, start: date, end: date) -> dict[str, list[Sta
     return groups
 
 
-def parties_timeline(treaty: Record) -> list[dict]:
+def parties_timeline(treaty: Record) -> list[dict[str, Any]]:
     """The number of states parties after each change of any state's status."""
     return request_snapshot().once(("parties_timeline", treaty.slug), lambda: _parties_timeline(treaty))
 
 
-def _parties_timeline(treaty: Record) -> list[dict]:
-    changes: dict[date, list[dict]] = defaultdict(list)
+def _parties_timeline(treaty: Record) -> list[dict[str, Any]]:
+    changes: dict[date, list[dict[str, Any]]] = defaultdict(list)
     for membership in memberships(treaty).values():
         previous = status.NOT_SIGNATORY
         for transition in membership.timeline:
             was, now = previous in status.BOUND_STATUSES, transition.status in status.BOUND_STATUSES
             if was != now:
+                assert transition.start is not None  # every transition of a timeline starts on a day
                 changes[transition.start].append(
                     {"iso2": membership.state.iso2, "name": membership.state.name,
                      "status": transition.status, "action_id": transition.act_id, "delta": 1 if now else -1})
             previous = transition.status
-    points, count = [], 0
+    points: list[dict[str, Any]] = []
+    count = 0
     for day in sorted(changes):
         count += sum(change["delta"] for change in changes[day])
         points.append({"date": day, "states_parties": count, "changes": changes[day]})
@@ -190,8 +192,8 @@ def _of_state(table: str, state: Record, snapshot: Snapshot | None = None) -> li
     per version."""
     snapshot = snapshot or request_snapshot()
 
-    def by_state():
-        grouped = defaultdict(list)
+    def by_state() -> dict[str, list[Record]]:
+        grouped: defaultdict[str, list[Record]] = defaultdict(list)
         for record in getattr(snapshot, table):
             grouped[record.state_iso2].append(record)
         return grouped
@@ -214,7 +216,8 @@ class PositionInForce:
 
 
 def positions_with_context(positions: list[Record]) -> list[PositionInForce]:
-    result, last_by_dimension = [], {}
+    result: list[PositionInForce] = []
+    last_by_dimension: dict[str, PositionInForce] = {}
     for position in positions:
         previous = last_by_dimension.get(position.dimension)
         if previous is not None:

@@ -3,10 +3,12 @@ bodies built from the read model (a status with its cause and sources, a country
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from marshmallow import Schema, fields
 
 from api.read import queries
+from api.read.snapshot import Record
 from api.rules.sentences import status_sentence, undated_note
 
 
@@ -61,7 +63,7 @@ class PositionInForceOut(PolicyPositionOut):
     ended = fields.Date(allow_none=True)
     ended_precision = fields.String(allow_none=True)
 
-    def get_attribute(self, obj, attr, default):
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
         source = obj if attr in ("replaces", "ended", "ended_precision") else obj.position
         return super().get_attribute(source, attr, default)
 
@@ -88,7 +90,7 @@ class ObligationOut(Schema):
     decided_by = fields.String(allow_none=True)
     events = fields.List(fields.Nested(ObligationEventOut))
 
-    def get_attribute(self, obj, attr, default):
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
         source = obj.state if attr in ("deadline", "status", "completed", "decided_by") else obj
         return super().get_attribute(source, attr, default)
 
@@ -122,7 +124,7 @@ class TreatyOut(CitedOut):
 action_out, source_out, actions_out = TreatyActionOut(), SourceOut(many=True), TreatyActionOut(many=True)
 
 
-def status_body(membership: queries.Membership, treaty, day: date) -> dict:
+def status_body(membership: queries.Membership, treaty: Record, day: date) -> dict[str, Any]:
     """The status of one state under one treaty on `day`, with its cause and sources."""
     current = membership.on(day)
     action = membership.action(current.act_id)
@@ -144,14 +146,14 @@ def status_body(membership: queries.Membership, treaty, day: date) -> dict:
     }
 
 
-def list_item(membership: queries.Membership, day: date) -> dict:
+def list_item(membership: queries.Membership, day: date) -> dict[str, Any]:
     state, current = membership.state, membership.on(day)
     return {"iso2": state.iso2, "iso3": state.iso3, "name": state.name, "region": state.region,
             "subregion": state.subregion, "status": current.status,
             "status_since": current.start.isoformat() if current.start else None}
 
 
-def matches(membership: queries.Membership, args: dict) -> bool:
+def matches(membership: queries.Membership, args: dict[str, Any]) -> bool:
     state = membership.state
     return (args.get("region") in (None, state.region)
             and ("q" not in args or queries.search_rank(state, args["q"]) is not None)

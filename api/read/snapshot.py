@@ -14,10 +14,11 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 
@@ -61,10 +62,11 @@ class Record:
     Records are compared and hashed by identity: a snapshot holds each record once. Each set of
     fields gets its own slotted class, because a snapshot of a large dataset holds hundreds of
     thousands of records and a per-record __dict__ would double its memory (bench/RESULTS.md)."""
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     if TYPE_CHECKING:  # fields are per table and set at load time
         def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def __repr__(self) -> str:
         return f"Record({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
@@ -73,6 +75,19 @@ class Record:
 @functools.cache
 def _record_type(fields: tuple[str, ...]) -> type[Record]:
     return type("Record", (Record,), {"__slots__": fields})
+
+
+class StoredVersion(Protocol):
+    """What a snapshot is built from: a DatasetVersion, or a row of its version, loaded_at and snapshot."""
+    @property
+    def version(self) -> str: ...
+    @property
+    def loaded_at(self) -> datetime: ...
+    @property
+    def snapshot(self) -> bytes: ...
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -85,29 +100,30 @@ class Snapshot:
     treaty_actions: list[Record]
     policy_positions: list[Record]
     obligation_events: list[Record]      # Article 4 and 5
-    memo: dict = field(default_factory=dict)  # derived values, computed once per snapshot
+    memo: dict[Hashable, Any] = field(default_factory=dict)  # derived values, computed once per snapshot
 
-    def once(self, key, compute):
+    def once(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` the first time `key` is asked for, the stored value afterwards."""
         if key not in self.memo:
             self.memo[key] = compute()
-        return self.memo[key]
+        value: T = self.memo[key]
+        return value
 
 
-def _parse(version) -> dict[str, list[Record]]:
+def _parse(version: StoredVersion) -> dict[str, list[Record]]:
     """The version's tables, each JSON object read straight into a Record (no dict per record),
     with equal dates and short strings (codes, kinds, marks) shared between records."""
     days: dict[str, date] = {}
     strings: dict[str, str] = {}
 
-    def value(name: str, raw):
+    def value(name: str, raw: Any) -> Any:
         if name in DATE_FIELDS and raw:
             return days.setdefault(raw, date.fromisoformat(raw))
         if type(raw) is str and len(raw) <= 40:
             return strings.setdefault(raw, raw)
         return raw
 
-    def record(pairs: list[tuple]) -> Record | dict:
+    def record(pairs: list[tuple[str, Any]]) -> Record | dict[str, Any]:
         if not any(name in ("id", "slug", "iso2") for name, _ in pairs):
             return dict(pairs)  # the top level: table name -> records
         names = tuple(name for name, _ in pairs)
@@ -118,7 +134,8 @@ def _parse(version) -> dict[str, list[Record]]:
             setattr(made, name, value(name, raw))
         return made
 
-    return json.loads(zlib.decompress(version.snapshot), object_pairs_hook=record)
+    tables: dict[str, list[Record]] = json.loads(zlib.decompress(version.snapshot), object_pairs_hook=record)
+    return tables
 
 
 def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
@@ -127,7 +144,7 @@ def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
     return records
 
 
-def build(version) -> Snapshot:
+def build(version: StoredVersion) -> Snapshot:
     """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot)."""
     tables = _parse(version)
     sources = {r.id: r for r in tables["source"]}
@@ -187,7 +204,8 @@ class SnapshotStore:
 
 
 def store() -> SnapshotStore:
-    return current_app.extensions.setdefault("snapshots", SnapshotStore())
+    snapshots: SnapshotStore = current_app.extensions.setdefault("snapshots", SnapshotStore())
+    return snapshots
 
 
 def snapshot_of(version: str | None, requested: bool = False) -> Snapshot:
@@ -242,7 +260,7 @@ def request_snapshot() -> Snapshot:
     return snapshot
 
 
-def warm_before_fork(app) -> None:
+def warm_before_fork(app: Flask) -> None:
     """Build the current snapshot in a pre-forking server's master, then close its database
     connections: every worker (also one that replaces a recycled or crashed worker) starts with
     the snapshot in memory and opens its own connections."""

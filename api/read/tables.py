@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from api.read import queries
-from api.read.snapshot import Snapshot
+from api.read.snapshot import Record, Snapshot
 from api.rules import status
 from api.rules.status import MINE_BAN_TREATY
 from api.rules.vocabulary import CONFIDENCE as CONFIDENCE_CODES
 from api.rules.vocabulary import DIMENSIONS, POSITIONS
 from api.rules.vocabulary import PRECISION as PRECISION_CODES
+
+Getter = Callable[[Any], Any]  # a row (a Record, a PositionInForce or a dict) -> a value
 
 
 @dataclass(frozen=True)
@@ -31,15 +34,15 @@ class Column:
     name: str
     type: str  # string, integer, boolean, date or list (of strings)
     description: str
-    get: Callable | None = None  # record -> value; default: the attribute of the same name
+    get: Getter | None = None  # record -> value; default: the attribute of the same name
     required: bool = False
-    enum: tuple = ()
+    enum: tuple[str | int, ...] = ()
     missing: str = ""  # what an empty cell means (codebook); default: not known or not applicable
     of_state: str = ""  # the value is this attribute of the state whose alpha-2 code `get` gives
     derived: bool = False  # computed (from the record or another table): not part of the record itself
     loads: str = ""  # the record field the column holds, when not its name (import-package)
 
-    def value(self, record, states: dict):
+    def value(self, record: Any, states: dict[str, Record]) -> Any:
         value = self.get(record) if self.get else getattr(record, self.name)
         return getattr(states[value], self.of_state) if self.of_state else value
 
@@ -54,7 +57,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
-    rows: Callable[[Snapshot, date], Iterator]
+    rows: Callable[[Snapshot, date], Iterator[Any]]
     foreign_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (table, column)
     dated: bool = False  # rows depend on the date asked for (`as_of`)
     derivation: str = ""  # how a derived table is computed (codebook)
@@ -63,16 +66,16 @@ class Table:
         return sum(1 for _ in self.rows(snapshot, day))
 
 
-def _source_ids(record) -> list[str]:
+def _source_ids(record: Record) -> list[str]:
     return [source.id for source in record.sources]
 
 
-def need(name, type_, description, **kwargs) -> Column:
+def need(name: str, type_: str, description: str, **kwargs: Any) -> Column:
     """A column that is never empty."""
     return Column(name, type_, description, required=True, **kwargs)
 
 
-def _key(name, description) -> Column:
+def _key(name: str, description: str) -> Column:
     return need(name, "string", description)
 
 
@@ -87,7 +90,7 @@ NUMERIC_TEXT = ("ISO 3166-1 numeric code: three digits kept as text with their l
 NAME_TEXT = "The state's short name (table `states`)."
 
 
-def _state_keys(iso2_of: Callable, loads_iso2: bool = False) -> tuple[Column, ...]:
+def _state_keys(iso2_of: Getter, loads_iso2: bool = False) -> tuple[Column, ...]:
     """iso3, iso2, numeric and name of the state whose alpha-2 code `iso2_of(record)` gives.
     `loads_iso2`: the record holds the alpha-2 code itself (field `state`); the other three are
     looked up in the states table."""
@@ -98,8 +101,9 @@ def _state_keys(iso2_of: Callable, loads_iso2: bool = False) -> tuple[Column, ..
             Column("name", "string", NAME_TEXT, iso2_of, True, of_state="name", derived=True))
 
 
-def _state_iso2(record):
-    return record.state_iso2
+def _state_iso2(record: Record) -> str:
+    iso2: str = record.state_iso2
+    return iso2
 
 
 CONFIDENCE = Column("confidence", "string", "How well the row is sourced: confirmed_primary (read in a primary "
@@ -115,29 +119,29 @@ STATE_FK = ("states", "iso3")
 TREATY_FK = ("treaties", "slug")
 
 
-def _records(attribute: str) -> Callable:
-    def rows(snapshot: Snapshot, day: date):
-        records = getattr(snapshot, attribute)
+def _records(attribute: str) -> Callable[[Snapshot, date], Iterator[Record]]:
+    def rows(snapshot: Snapshot, day: date) -> Iterator[Record]:
+        records: dict[str, Record] | list[Record] = getattr(snapshot, attribute)
         return iter(records.values() if isinstance(records, dict) else records)
     return rows
 
 
 def _memberships(snapshot: Snapshot) -> list[tuple[str, str, list[status.Transition]]]:
     """(treaty, state, transitions) for every treaty and state, in a stable order."""
-    def compute():
+    def compute() -> list[tuple[str, str, list[status.Transition]]]:
         return [(slug, iso2, membership.timeline) for slug, treaty in sorted(snapshot.treaties.items())
                 for iso2, membership in sorted(queries.memberships(treaty, snapshot=snapshot).items())]
     return snapshot.once("export_memberships", compute)
 
 
-def _statuses(snapshot: Snapshot, day: date):
+def _statuses(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     for slug, iso2, timeline in _memberships(snapshot):
         now = status.status_on(timeline, day)
         yield {"state": iso2, "treaty": slug, "as_of": day, "status": now.status,
                "since": now.start, "action_id": now.act_id}
 
 
-def _timeline(snapshot: Snapshot, day: date):
+def _timeline(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     for slug, iso2, timeline in _memberships(snapshot):
         for step, transition in enumerate(timeline, 1):
             end = timeline[step].start if step < len(timeline) else None
@@ -145,10 +149,10 @@ def _timeline(snapshot: Snapshot, day: date):
                    "start": transition.start, "end": end, "action_id": transition.act_id}
 
 
-def _policies(snapshot: Snapshot, day: date):
+def _policies(snapshot: Snapshot, day: date) -> Iterator[queries.PositionInForce]:
     """Every policy position with what it replaced and when it ended, as the API gives them."""
-    def compute():
-        by_state = defaultdict(list)
+    def compute() -> list[queries.PositionInForce]:
+        by_state: defaultdict[str, list[Record]] = defaultdict(list)
         for position in snapshot.policy_positions:
             by_state[position.state_iso2].append(position)
         context = {entry.position.id: entry for positions in by_state.values()
@@ -157,7 +161,7 @@ def _policies(snapshot: Snapshot, day: date):
     return iter(snapshot.once("export_policies", compute))
 
 
-def _obligation_status(snapshot: Snapshot, day: date):
+def _obligation_status(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     for iso2 in sorted(snapshot.states):
         found = queries.obligations(snapshot.states[iso2], day, snapshot)
         if found is None:
@@ -174,7 +178,7 @@ def _obligation_status(snapshot: Snapshot, day: date):
 FIRST_YEAR = 1997  # the treaty was adopted and opened for signature in 1997
 
 
-def _country_year(snapshot: Snapshot, day: date):
+def _country_year(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     treaty = snapshot.treaties.get(MINE_BAN_TREATY)
     if treaty is None:
         return
@@ -186,7 +190,7 @@ def _country_year(snapshot: Snapshot, day: date):
         for year in range(FIRST_YEAR, day.year + 1):
             on = min(date(year, 12, 31), day)
             now = membership.on(on)
-            row = {"state": iso2, "year": year, "date": on, "status": now.status,
+            row: dict[str, Any] = {"state": iso2, "year": year, "date": on, "status": now.status,
                    "bound": now.status in status.BOUND_STATUSES,
                    "consented": max((d for d in consents if d <= on), default=None)}
             found = queries.obligations(state, on, snapshot)
@@ -202,7 +206,7 @@ def _country_year(snapshot: Snapshot, day: date):
             yield row
 
 
-def _citations(snapshot: Snapshot, day: date):
+def _citations(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     tables = (("treaties", snapshot.treaties.values(), "slug"), ("states", snapshot.states.values(), "iso2"),
               ("treaty_actions", snapshot.treaty_actions, "id"), ("policy_positions", snapshot.policy_positions, "id"),
               ("obligations", snapshot.obligation_events, "id"))
@@ -212,7 +216,7 @@ def _citations(snapshot: Snapshot, day: date):
                 yield {"table": table, "record_id": getattr(record, key), "source_id": source.id}
 
 
-def _item(name):
+def _item(name: str) -> Callable[[Mapping[str, Any]], Any]:
     return lambda row: row[name]
 
 
@@ -223,7 +227,8 @@ def _derived(*columns: Column) -> tuple[Column, ...]:
 
 def _of_position(column: Column) -> Column:
     """A policy position's column, read from a PositionInForce (position, replaces, ended)."""
-    read = column.get or (lambda record, name=column.name: getattr(record, name))
+    name = column.name
+    read: Getter = column.get or (lambda record: getattr(record, name))
     return dataclasses.replace(column, get=lambda entry: read(entry.position))
 
 
@@ -385,7 +390,7 @@ EXPORT_TABLES = {table.name: table for table in (
 )}
 
 
-def rows(table: Table, snapshot: Snapshot, day: date) -> Iterator[list]:
+def rows(table: Table, snapshot: Snapshot, day: date) -> Iterator[list[Any]]:
     """The table's rows as lists of values, in column order."""
     states = snapshot.states
     for record in table.rows(snapshot, day):

@@ -47,13 +47,20 @@ POLICY_LIST = ListSpec(fields=tuple(PositionInForceOut().fields), sort_keys=("di
 HISTORY_LIST = ListSpec(fields=("type", "date", "record"), sort_keys=("date", "type"))
 
 
+def _search_rank(membership: queries.Membership, text: str) -> int:
+    """The rank of a state `matches()` kept for `q=text`: one that `text` names, so never None."""
+    rank = queries.search_rank(membership.state, text)
+    assert rank is not None, f"{membership.state.iso2} does not match {text!r}"
+    return rank
+
+
 @bp.get("")
 def index():
     args = load_query(CountryListQuery())
     treaty = queries.get_treaty(args["treaty"])
     found = [m for m in queries.memberships(treaty).values() if matches(m, args)]
     if "q" in args:  # best match first (a code or a whole name before parts of names); `sort` overrides
-        found.sort(key=lambda m: queries.search_rank(m.state, args["q"]))
+        found.sort(key=lambda m: _search_rank(m, args["q"]))
     items = [list_item(m, args["as_of"]) for m in found]
     body, headers = page(items, args, COUNTRY_LIST)
     return {"treaty": treaty.slug, "as_of": args["as_of"].isoformat(), **body}, 200, headers

@@ -7,6 +7,7 @@ version) and streams. `flask export DIR` writes the same bytes through the same 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import click
@@ -36,7 +37,7 @@ def file_chunks(snapshot: Snapshot, name: str, day: date, base_url: str):
     return (lambda: formats.chunks(EXPORT_TABLES[table_name], fmt, snapshot, day)), formats.MEDIA_TYPES[fmt]
 
 
-def fingerprint(snapshot: Snapshot, name: str, day: date, base_url: str) -> dict:
+def fingerprint(snapshot: Snapshot, name: str, day: date, base_url: str) -> formats.Fingerprint:
     """sha256 and size of one file, computed once per version (and date, where it matters)."""
     if name != "datapackage.zip":
         table_name, _, fmt = name.rpartition(".")
@@ -57,7 +58,7 @@ def index():
                        "media_type": media, **fingerprint(snapshot, f"{table.name}.{fmt}", day, base_url)}
                  for fmt, media in formats.MEDIA_TYPES.items()}
         tables.append({"name": table.name, "description": table.description,
-                       "rows": snapshot.once(("rows", table.name, day), lambda table=table: table.count(snapshot, day)),
+                       "rows": snapshot.once(("rows", table.name, day), partial(table.count, snapshot, day)),
                        "last_modified": snapshot.released.isoformat() + "Z", "files": files})
     zipped = {"url": url_for("exports.download", name="datapackage.zip", **query),
               "media_type": ZIP_MEDIA_TYPE, **fingerprint(snapshot, "datapackage.zip", day, base_url)}

@@ -28,11 +28,23 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _act_precision(act_id: str | None, precisions: dict[str, str]) -> str:
+    """The date_precision of act `act_id`: day when the act is not in `precisions`, or there is no act."""
+    return "day" if act_id is None else precisions.get(act_id, "day")
+
+
+def _start(transition: status.Transition) -> date:
+    """When a transition of a timeline began. Every transition status.transitions makes has a start;
+    only status_on's not_signatory default (no act) has none, and it is never in a timeline."""
+    assert transition.start is not None, f"{transition} is not a transition of a timeline"
+    return transition.start
+
+
 def transition_precision(transition: status.Transition, precisions: dict[str, str]) -> str:
     """How precisely the data knows when `transition` began: that of the act causing it, except
     that Article 17 puts entry into force on the first day of a month counted from the month of
     deposit, so a deposit known to the month gives an entry into force known to the day."""
-    precision = precisions.get(transition.act_id, "day")
+    precision = _act_precision(transition.act_id, precisions)
     if transition.status == status.STATE_PARTY and precision == "month":
         return "day"
     return precision
@@ -48,10 +60,10 @@ def status_sentence(name: str, treaty: str, current: status.Transition, timeline
     precisions = precisions or {}
     subject, name = capitalised(prose_name(name)), prose_name(name)
     since = long_date(current.start, transition_precision(current, precisions)) if current.start else None
-    acted = (on_date(action_date, precisions.get(current.act_id, "day")) if action_date
+    acted = (on_date(action_date, _act_precision(current.act_id, precisions)) if action_date
              else "on a date the data does not record")
     party = _last_party(timeline, current)
-    party_since = long_date(party.start, transition_precision(party, precisions)) if party else None
+    party_since = long_date(_start(party), transition_precision(party, precisions)) if party else None
     following = _next(timeline, current)
     match current.status:
         case status.NOT_SIGNATORY:
@@ -60,7 +72,7 @@ def status_sentence(name: str, treaty: str, current: status.Transition, timeline
             return f"{subject} signed the {treaty} {acted} but has not ratified it."
         case status.CONSENTED_NOT_IN_FORCE:
             enters = (f"the treaty enters into force for {name} "
-                      f"{on_date(following.start, transition_precision(following, precisions))}"
+                      f"{on_date(_start(following), transition_precision(following, precisions))}"
                       if following and following.status == status.STATE_PARTY
                       else f"the treaty has not yet entered into force for {name}")
             return f"{subject} deposited its instrument of {action_kind} to the {treaty} {acted}; {enters}."
@@ -73,7 +85,7 @@ def status_sentence(name: str, treaty: str, current: status.Transition, timeline
             notified = f"{subject} notified its withdrawal from the {treaty} {acted}"
             if following is None:
                 return f"{notified}; it has not yet taken effect, and {name} {bound}."
-            effect = on_date(following.start, transition_precision(following, precisions))
+            effect = on_date(_start(following), transition_precision(following, precisions))
             if following.status == status.WITHDRAWAL_SUSPENDED:
                 return (f"{notified}; the withdrawal would take effect {effect}, but under Article 20(3) not while "
                         f"{name} is engaged in an armed conflict. {subject} {bound}.")
