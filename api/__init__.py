@@ -26,7 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
-    os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # not on a read-only root filesystem
+        os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from helpers import ADMIN_URL, NOT_TESTED, SEED_DIR, SMALL_SEED_DIR, make_app, require
+from helpers import ADMIN_URL, NOT_TESTED, SEED_DIR, SMALL_SEED_DIR, admin_sql, make_app, postgres_url, require
 
 from api.extensions import db
 from api.write.seed import apply_seed
@@ -45,15 +45,6 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{count} skipped: {reason}", red=True, bold=True)
 
 
-def _postgres_url(name: str) -> str:
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as connection:
-        connection.execute(sql)
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
     """A URL factory for fresh, empty databases of one backend, dropped at the end."""
@@ -63,20 +54,20 @@ def database_url(request, tmp_path_factory):
         if request.param == "sqlite":
             return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         name = f"treaty_test_{uuid.uuid4().hex[:12]}"
-        _admin(f'CREATE DATABASE "{name}"')
+        admin_sql(f'CREATE DATABASE "{name}"')
         created.append(name)
-        return _postgres_url(name)
+        return postgres_url(name)
 
     if request.param == "postgresql":
         try:
-            _admin("SELECT 1")
+            admin_sql("SELECT 1")
         except psycopg.OperationalError as error:
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             require("REQUIRE_POSTGRES", f"PostgreSQL is unreachable at {ADMIN_URL} ({reason}): "
                                         "the whole PostgreSQL half of the suite did not run")
     yield make
     for name in created:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,14 @@ import hashlib
 import io
 import json
 import os
+import socket
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import NoReturn
 
+import psycopg
 import pytest
 import yaml
 from flask.testing import FlaskClient
@@ -173,3 +177,34 @@ def counts() -> dict:
     """How many rows each written table has: a write that fails must change none."""
     return {model.__name__: db.session.query(model).count()
             for model in (TreatyAction, PolicyPosition, Source, RecordRevision, DatasetVersion)}
+
+
+def postgres_url(name: str) -> str:
+    """The URL of database `name` on the test server."""
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def admin_sql(sql: str) -> None:
+    """Run one statement on the test server's admin database (CREATE/DROP DATABASE)."""
+    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3) as connection:
+        connection.execute(sql)
+
+
+BIN = Path(sys.executable).parent
+
+
+def wait_for(condition, seconds: float = 30, every: float = 0.05):
+    """Poll `condition` until it returns something truthy; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(every)
+    pytest.fail(f"not true within {seconds}s: {condition.__doc__ or condition}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -8,9 +8,7 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -18,33 +16,13 @@ import psycopg
 import pytest
 import yaml
 from flask_migrate import upgrade
-from helpers import ADMIN_URL, ROOT, SMALL_SEED_DIR, database_checksum, make_app
+from helpers import ADMIN_URL, BIN, ROOT, SMALL_SEED_DIR, database_checksum, free_port, make_app, wait_for
 
 from api.extensions import db
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
 
 pytestmark = pytest.mark.slow
-
-BIN = Path(sys.executable).parent
-
-
-def wait_for(condition, seconds: float = 30, every: float = 0.05):
-    """Poll `condition` until it returns something truthy; fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(every)
-    pytest.fail(f"not true within {seconds}s: {condition.__doc__ or condition}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 class Proxy:
     """A TCP proxy on 127.0.0.1 to PostgreSQL that can be cut off and restored, like a network."""
