@@ -31,6 +31,10 @@ class Config:
     RATELIMIT_HEADER_RESET = "RateLimit-Reset"
     API_KEYS = [key for key in os.environ.get("API_KEYS", "").split(",") if key]
     ACCESS_LOG_LEVEL = os.environ.get("ACCESS_LOG_LEVEL", "INFO")
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")  # cited in citations and packages
+    # The scheme, host (and any path prefix) of every absolute URL the service writes: feed ids and
+    # links, page permalinks, cite boxes, citations, packages. Never taken from the request's Host.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
+    # With PROXY_HOPS, also trust X-Forwarded-Host (off: nothing served depends on the host anyway)
+    PROXY_TRUST_HOST = os.environ.get("PROXY_TRUST_HOST", "false").lower() == "true"

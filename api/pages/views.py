@@ -21,6 +21,7 @@ from api.read.representations import status_body
 from api.read.snapshot import current, use_version
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
+from api.urls import public_url
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
@@ -86,8 +87,7 @@ def country(code: str):
     treaties = queries.all_treaties()
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, day) for t in treaties]
     version = current().version
-    permalink = url_for("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version,
-                        _external=True)
+    permalink = public_url("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version)
     return render_template("country.html", state=state, day=day, today=today, statuses=statuses,
                            events=page_data.events(state, treaties),
                            positions=queries.positions_on(queries.policy_positions(state), day),
