@@ -91,13 +91,25 @@ def atom(items: list[dict], title: str, self_url: str) -> Response:
     for item in items[:FEED_SIZE]:
         entry = feed.add_entry(order="append")
         anchor = f"#{item['type']}/{item['table']}/{item['id']}/{item['date']}"
+        if item["recorded_in"]:  # a record can change more than once a day: one entry per version
+            anchor += f"/{item['recorded_in']}"
         entry.id(public_url("changes.index") + anchor)
-        entry.title(f"{item['state'] or ''} {item['kind'].replace('_', ' ')}: {item['date']}".strip())
+        subject = item["state"] or f"{item['table'].replace('_', ' ')} {item['id']}"
+        entry.title(f"{subject} {item['kind'].replace('_', ' ')}: {item['date']}")
         entry.updated(datetime.combine(date.fromisoformat(item["date"]), time(), UTC))
         entry.summary(item["summary"])
-        if item["state"]:
-            entry.link(href=public_url("countries.history", code=item["state"]))
+        entry.link(href=_link(item), rel="alternate")  # Atom requires one (there is no content)
     return Response(feed.atom_str(pretty=False), mimetype="application/atom+xml")
+
+
+def _link(item: dict) -> str:
+    """Where an entry points: its country's history; else the source itself; else the record's
+    revisions (every change, of every kind of record, has one)."""
+    if item["state"]:
+        return public_url("countries.history", code=item["state"])
+    if item["table"] == "source":
+        return public_url("sources.show", id=item["id"])
+    return public_url("revisions.show", table=item["table"], id=item["id"])
 
 
 @bp.get("/api/v1/changes.atom")
