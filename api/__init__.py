@@ -4,7 +4,7 @@ import os
 from flask import Flask
 
 from api import problems
-from api.config import Config
+from api.config import Config, engine_options, storage_options
 from api.extensions import db, migrate
 from api.middleware import fast_path as front_cache
 from api.middleware import response_cache as http_cache
@@ -23,6 +23,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = app.config["SQLALCHEMY_ENGINE_OPTIONS"] or \
+        engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = app.config["RATELIMIT_STORAGE_OPTIONS"] or \
+        storage_options(app.config["RATELIMIT_STORAGE_URI"], app.config["REDIS_TIMEOUT"])
     app.json.sort_keys = False
     os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file
 

@@ -14,15 +14,54 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+def engine_options(url: str, config) -> dict:
+    """SQLAlchemy engine options for `url`: bounded waits, so that a database that is down, hung or
+    busy costs a request seconds, not minutes."""
+    options = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        # psycopg's connect_timeout is whole seconds, at least 2. Keepalives end connections to a
+        # vanished server (the kernel would otherwise wait for ~15 minutes of retransmissions).
+        options["connect_args"] = {"connect_timeout": max(2, round(config["DATABASE_CONNECT_TIMEOUT"])),
+                                   "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                                   "keepalives_count": 3}
+    return options
+
+
+def storage_options(uri: str, timeout: float) -> dict:
+    """Options for the rate limiter's storage: Redis sockets time out in `timeout` seconds and are
+    not retried (redis-py retries 3 times by default, 5 s each), so a refused or hung Redis costs a
+    request at most about `timeout` before the limiter falls back to per-process counters."""
+    if not uri.startswith(("redis://", "rediss://", "unix://")):
+        return {}
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0),
+            "health_check_interval": 0}
+
+
 class Config:
     SQLALCHEMY_DATABASE_URI = database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # from engine_options() in create_app, unless set
+    # Seconds to wait for a new PostgreSQL connection (psycopg rounds up to whole seconds, min 2)
+    DATABASE_CONNECT_TIMEOUT = float(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2))
+    # The longest a read waits for the dataset version check before serving the snapshot it has
+    # (the check runs in a thread, so a hung database never holds a request longer than this)
+    VERSION_CHECK_WAIT = float(os.environ.get("VERSION_CHECK_WAIT", 0.5))
+    # Retry-After (seconds) on a 503 when the database is unreachable or the write lock is busy
+    RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", 5))
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
     JSON_SORT_KEYS = False
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
     RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Redis socket and connect timeout (seconds) for the limiter's shared counters
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.25))
+    RATELIMIT_STORAGE_OPTIONS: dict = {}  # from storage_options() in create_app, unless set
+    # Redis refused or hung: count per process (and say so in the log and /readyz) instead of failing
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # While Redis is unreachable, ask it again every this many seconds (a ping, REDIS_TIMEOUT at most)
+    REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", 5))
     RATELIMIT_ANONYMOUS = os.environ.get("RATELIMIT_ANONYMOUS", "600 per minute")
     RATELIMIT_WITH_KEY = os.environ.get("RATELIMIT_WITH_KEY", "6000 per minute")
     RATELIMIT_HEADERS_ENABLED = True

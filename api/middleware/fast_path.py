@@ -77,11 +77,25 @@ class FrontCache:
             return []
         key, limit = traffic.client_of(environ, self.app.config)
         item = _parsed(limit)
-        if not extension.limiter.test(item, key, "global"):
+        # the counter Flask-Limiter uses for the same client: [RATELIMIT_KEY_PREFIX,] key, scope
+        args = (self.app.config["RATELIMIT_KEY_PREFIX"], key, "global") if self.app.config.get(
+            "RATELIMIT_KEY_PREFIX") else (key, "global")
+        traffic.revive(self.app)
+        try:
+            return self._count(extension.limiter, item, args, counted)
+        except Exception as error:  # Redis refused or timed out: fail open to per-process counters
+            traffic.storage_down(extension, error)
+            if extension.limiter is extension._limiter:
+                raise  # no fallback configured: Flask answers (and logs) it
+            return self._count(extension.limiter, item, args, counted)
+
+    @staticmethod
+    def _count(limiter, item, args: tuple, counted: bool):
+        if not limiter.test(item, *args):
             return None
         if counted:
-            extension.limiter.hit(item, key, "global")
-        stats = extension.limiter.get_window_stats(item, key, "global")
+            limiter.hit(item, *args)
+        stats = limiter.get_window_stats(item, *args)
         return [("RateLimit-Limit", str(item.amount)), ("RateLimit-Remaining", str(stats.remaining)),
                 ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
 

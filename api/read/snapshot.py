@@ -10,20 +10,26 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import logging
 import threading
 import time
 import zlib
 from collections import OrderedDict
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app, g
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.extensions import db
 from api.models import DatasetVersion
 from api.problems import Problem
 from api.rules.names import fold
 
+log = logging.getLogger(__name__)
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
                "date", "effective", "conflict_ended", "deadline"}
 
@@ -114,6 +120,60 @@ def build(version) -> Snapshot:
         obligations=sorted(_cite(tables.get("obligation_event", []), sources), key=order))
 
 
+class Probe:
+    """One database call at a time, in its own thread and app context, waited for with a bound.
+
+    A database that refuses connections fails at once, but a hung one (a network that drops
+    packets, a server that accepts and never answers) would hold the request thread for as long as
+    the operating system keeps the connection. The call runs in a thread instead: the request
+    waits at most `wait` seconds; a request that finds a call already running does not wait at
+    all. The stuck thread ends when its connection does (keepalives, or the network coming back).
+    """
+
+    def __init__(self):
+        self.lock, self.running, self.started = threading.Lock(), None, 0.0
+
+    def call(self, work, wait: float):
+        """`work()`'s result; raises its exception, or TimeoutError after `wait` seconds. While a call
+        is running, another caller gets its answer instead (one call for both), waiting only as
+        long as the first one's `wait` allows."""
+        app = current_app._get_current_object()
+        with self.lock:
+            now = time.monotonic()
+            if self.running is None or self.running.done():
+                self.running, self.started = Future(), now
+                threading.Thread(target=self._run, args=(app, work, self.running), daemon=True).start()
+            future, left = self.running, self.started + wait - now
+        try:
+            if left <= 0:
+                raise FutureTimeout
+            return future.result(timeout=left)
+        except FutureTimeout:
+            raise TimeoutError(f"no answer from the database within {wait}s") from None
+
+    @staticmethod
+    def _run(app, work, future: Future) -> None:
+        with app.app_context():
+            try:
+                future.set_result(work())
+            except BaseException as error:  # handed to the waiting request, if any
+                future.set_exception(error)
+            finally:
+                db.session.remove()
+
+
+def _latest_version() -> str | None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL statement_timeout = 2000"))  # a busy server: this check only
+    return db.session.scalar(db.select(DatasetVersion.version).order_by(DatasetVersion.loaded_at.desc()).limit(1))
+
+
+class DatabaseUnavailable(Problem):
+    def __init__(self, retry_after: int):
+        super().__init__(503, "The database is unreachable and no data is loaded in this process yet; "
+                              "try again shortly.", headers={"Retry-After": str(retry_after)})
+
+
 class SnapshotStore:
     """Built snapshots by version (a few recent ones), and the current version's name."""
 
@@ -121,14 +181,40 @@ class SnapshotStore:
         self.size, self.lock = size, threading.Lock()
         self.snapshots: OrderedDict[str, Snapshot] = OrderedDict()
         self.current: tuple[float, str | None] = (0.0, None)
+        self.version_probe, self.ping_probe = Probe(), Probe()  # one call in flight of each
+        self.unreachable_since: float | None = None  # when the version check last began to fail
 
     def current_version(self, ttl: float) -> str | None:
+        """The current version, looked up at most every `ttl` seconds. When the database does not
+        answer within VERSION_CHECK_WAIT, the version this process has keeps being served (reads
+        need no database); the failure is logged once, and the check retried after `ttl`."""
         checked, version = self.current
-        if time.monotonic() - checked >= ttl or version is None:
-            version = db.session.scalar(db.select(DatasetVersion.version)
-                                        .order_by(DatasetVersion.loaded_at.desc()).limit(1))
+        if time.monotonic() - checked < ttl and version is not None:
+            return version
+        try:
+            version = self.version_probe.call(_latest_version, current_app.config["VERSION_CHECK_WAIT"])
+        except (TimeoutError, SQLAlchemyError) as error:
+            if self.unreachable_since is None:
+                self.unreachable_since = time.monotonic()
+                log.warning("database unreachable (%s); serving dataset version %s from memory",
+                            str(error).splitlines()[0] if str(error) else type(error).__name__, version)
+            if version is None:
+                raise DatabaseUnavailable(current_app.config["RETRY_AFTER_SECONDS"]) from error
             self.current = (time.monotonic(), version)
+            return version
+        if self.unreachable_since is not None:
+            log.warning("database reachable again after %.1fs", time.monotonic() - self.unreachable_since)
+            self.unreachable_since = None
+        self.current = (time.monotonic(), version)
         return version
+
+    def reachable(self, wait: float) -> bool:
+        """Whether the database answers `SELECT 1` within `wait` seconds (for /readyz and writes)."""
+        try:
+            self.ping_probe.call(lambda: db.session.execute(text("SELECT 1")), wait)
+            return True
+        except (TimeoutError, SQLAlchemyError):
+            return False
 
     def get(self, version: str) -> Snapshot | None:
         with self.lock:
@@ -150,7 +236,10 @@ class SnapshotStore:
 
 
 def store() -> SnapshotStore:
-    return current_app.extensions.setdefault("snapshots", SnapshotStore())
+    snapshots = current_app.extensions.get("snapshots")
+    if snapshots is None:
+        snapshots = current_app.extensions.setdefault("snapshots", SnapshotStore())
+    return snapshots
 
 
 def use_version(requested: str | None) -> Snapshot:

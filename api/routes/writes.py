@@ -3,10 +3,11 @@ and sources, and correct them. Every route needs a `curator` token; the work is 
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from api.extensions import db
 from api.problems import Problem
+from api.read.snapshot import store
 from api.routes.tokens import requires
 from api.write import curation, idempotency, revisions
 from api.write.versions import lock_writes
@@ -28,6 +29,17 @@ def _answer(written: curation.Written):
     headers = {"Location": f"/api/v1/revisions/{written.table}/{written.key}",
                "ETag": revisions.etag(written.revision.revision)}
     return body, 201, headers
+
+
+@bp.before_request
+def _database_answers():
+    """A write needs the database (also to check its token): when it does not answer within
+    VERSION_CHECK_WAIT, refuse now with a 503 rather than hold the worker on a hung connection."""
+    config = current_app.config
+    if request.method == "POST" and not store().reachable(config["VERSION_CHECK_WAIT"]):
+        raise Problem(503, "The database is unreachable, so nothing was written; retry after the "
+                           "Retry-After delay (with the same Idempotency-Key).",
+                      headers={"Retry-After": str(config["RETRY_AFTER_SECONDS"])})
 
 
 def _write(work):
