@@ -47,6 +47,8 @@ class Config:
     # The longest a read waits for the dataset version check before serving the snapshot it has
     # (the check runs in a thread, so a hung database never holds a request longer than this)
     VERSION_CHECK_WAIT = float(os.environ.get("VERSION_CHECK_WAIT", 0.5))
+    # The longest an API write waits for the write lock (another write, a `flask seed`) before a 503
+    WRITE_LOCK_TIMEOUT = float(os.environ.get("WRITE_LOCK_TIMEOUT", 3))
     # Retry-After (seconds) on a 503 when the database is unreachable or the write lock is busy
     RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", 5))
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))

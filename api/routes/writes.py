@@ -10,7 +10,7 @@ from api.problems import Problem
 from api.read.snapshot import store
 from api.routes.tokens import requires
 from api.write import curation, idempotency, revisions
-from api.write.versions import lock_writes
+from api.write.versions import WriteLockBusy, lock_writes
 
 bp = Blueprint("writes", __name__, url_prefix="/api/v1")
 COLLECTIONS = {"treaty-actions": "treaty_action", "policy-positions": "policy_position",
@@ -34,9 +34,9 @@ def _answer(written: curation.Written):
 @bp.before_request
 def _database_answers():
     """A write needs the database (also to check its token): when it does not answer within
-    VERSION_CHECK_WAIT, refuse now with a 503 rather than hold the worker on a hung connection."""
+    WRITE_LOCK_TIMEOUT, refuse now with a 503 rather than hold the worker on a hung connection."""
     config = current_app.config
-    if request.method == "POST" and not store().reachable(config["VERSION_CHECK_WAIT"]):
+    if request.method == "POST" and not store().reachable(config["WRITE_LOCK_TIMEOUT"]):
         raise Problem(503, "The database is unreachable, so nothing was written; retry after the "
                            "Retry-After delay (with the same Idempotency-Key).",
                       headers={"Retry-After": str(config["RETRY_AFTER_SECONDS"])})
@@ -45,7 +45,12 @@ def _database_answers():
 def _write(work):
     """Run `work(body, author)` once per Idempotency-Key, in one locked transaction."""
     try:
-        lock_writes()
+        try:
+            lock_writes(current_app.config["WRITE_LOCK_TIMEOUT"])
+        except WriteLockBusy as busy:
+            raise Problem(503, f"Another write is in progress ({busy}); nothing was written. Retry after the "
+                               "Retry-After delay, with the same Idempotency-Key.",
+                          headers={"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}) from None
         body, key = _body(), idempotency.key()
         digest = idempotency.request_hash(body)
         answer = idempotency.replay(g.token, key, digest) if key else None

@@ -13,6 +13,8 @@ import json
 import zlib
 from datetime import UTC, date, datetime
 
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from api.extensions import db
@@ -68,10 +70,34 @@ def typed_changes(diffs: dict) -> list[dict]:
     return changes
 
 
-def lock_writes() -> None:
+class WriteLockBusy(Exception):
+    """The write lock was not free within the time allowed; nothing was written."""
+
+
+def lock_writes(timeout: float | None = None) -> None:
     """Serialize writers until this transaction ends: a row lock on PostgreSQL, the
-    database write lock on SQLite. Reads after it see every earlier write committed."""
-    db.session.execute(db.update(WriteLock).where(WriteLock.id == 1).values(writes=WriteLock.writes + 1))
+    database write lock on SQLite. Reads after it see every earlier write committed.
+    With `timeout` (seconds), waiting longer raises WriteLockBusy (PostgreSQL lock_timeout,
+    SQLite busy timeout); without, the database's own default applies (seeds wait)."""
+    dialect = db.session.get_bind().dialect.name
+    if timeout is not None:
+        milliseconds = max(1, int(timeout * 1000))
+        if dialect == "postgresql":
+            db.session.execute(text(f"SET LOCAL lock_timeout = {milliseconds}"))
+        elif dialect == "sqlite":
+            db.session.execute(text(f"PRAGMA busy_timeout = {milliseconds}"))
+    try:
+        db.session.execute(db.update(WriteLock).where(WriteLock.id == 1).values(writes=WriteLock.writes + 1))
+    except OperationalError as error:
+        if timeout is not None and _lock_busy(error):
+            raise WriteLockBusy(f"the write lock stayed busy for {timeout:g}s") from error
+        raise
+    if timeout is not None and dialect == "postgresql":
+        db.session.execute(text("SET LOCAL lock_timeout = 0"))  # held now: the rest of the write may wait
+
+
+def _lock_busy(error: OperationalError) -> bool:
+    return getattr(error.orig, "sqlstate", None) == "55P03" or "database is locked" in str(error.orig)
 
 
 def latest() -> DatasetVersion | None:
