@@ -54,7 +54,10 @@ class Config:
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
     JSON_SORT_KEYS = False
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
-    RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
+    RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))  # entries, per worker
+    # Bytes of cached answers per worker (bodies plain and gzipped, plus ~600 per entry); least recently
+    # used answers are dropped beyond it, and one answer larger than a quarter of it is not cached
+    RESPONSE_CACHE_BYTES = int(os.environ.get("RESPONSE_CACHE_BYTES", 64 * 1024 * 1024))
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     # Redis socket and connect timeout (seconds) for the limiter's shared counters

@@ -6,6 +6,7 @@ and the URL, so each worker builds it once per version and serves the stored byt
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -26,11 +27,20 @@ CACHED_TYPES = ("application/json", "application/atom+xml")
 REPLAYED = ("Link", "X-Total-Count")  # headers a view sets that a cached copy must repeat
 
 
-class ResponseCache:
-    """A bounded LRU of finished reads: key -> Cached."""
+ENTRY_OVERHEAD = 600  # bytes an entry costs besides its bodies: key, headers, objects (about)
 
-    def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+class ResponseCache:
+    """An LRU of finished reads, key -> Cached, bounded in entries and in bytes (the bodies, plain
+    and gzipped, plus ENTRY_OVERHEAD each): the least recently used go first."""
+
+    def __init__(self, size: int, max_bytes: int):
+        self.size, self.max_bytes, self.bytes = size, max_bytes, 0
+        self.items, self.lock = OrderedDict(), threading.Lock()
+
+    @staticmethod
+    def cost(value) -> int:
+        return len(value.body) + len(value.gzipped or b"") + ENTRY_OVERHEAD + len(str(value.headers))
 
     def get(self, key):
         with self.lock:
@@ -40,15 +50,30 @@ class ResponseCache:
         return None
 
     def put(self, key, value):
+        cost = self.cost(value)
+        if cost > self.max_bytes // 4:  # one answer may not push out most of the others
+            return
         with self.lock:
+            if key in self.items:
+                self.bytes -= self.cost(self.items.pop(key))
             self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            self.bytes += cost
+            while len(self.items) > self.size or self.bytes > self.max_bytes:
+                _, evicted = self.items.popitem(last=False)
+                self.bytes -= self.cost(evicted)
+
+
+@functools.lru_cache(maxsize=1024)
+def normal_query(query: str) -> str:
+    """The query string with empty parameters (`&&`) dropped and parameters in name order (the
+    values of a repeated name keep their order): variants of one read share one cache entry."""
+    pairs = [pair for pair in query.split("&") if pair]
+    return "&".join(sorted(pairs, key=lambda pair: pair.partition("=")[0]))
 
 
 def cache_key(version: str, path: str, query: str) -> tuple:
     """The same read: one version, one day (for the default `as_of`), one URL."""
-    return version, date.today(), f"{path}?{query}"
+    return version, date.today(), f"{path}?{normal_query(query)}"
 
 
 def _key(version: str) -> tuple:
@@ -144,6 +169,7 @@ def _answer(entry: Cached, cache: str):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_SIZE"])
+    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_SIZE"],
+                                                     app.config["RESPONSE_CACHE_BYTES"])
     app.before_request(serve_cached)
     app.after_request(store_and_finish)
