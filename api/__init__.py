@@ -5,7 +5,7 @@ from flask import Flask
 
 from api import problems
 from api.config import Config
-from api.extensions import db, migrate
+from api.extensions import db, engine_options, migrate, storage_options
 from api.middleware import fast_path, response_cache, security, traffic
 from api.pages import views as pages
 from api.read import snapshot
@@ -25,6 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = app.config["SQLALCHEMY_ENGINE_OPTIONS"] or \
+        engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = app.config["RATELIMIT_STORAGE_OPTIONS"] or \
+        storage_options(app.config["RATELIMIT_STORAGE_URI"], app.config["REDIS_TIMEOUT"])
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # not on a read-only root filesystem
         os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file

@@ -16,13 +16,32 @@ def database_url(url: str | None = None) -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # from engine_options() in create_app, unless set
+    # Seconds to wait for a new PostgreSQL connection (psycopg rounds up to whole seconds, min 2)
+    DATABASE_CONNECT_TIMEOUT = float(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2))
+    # The longest a read waits for the dataset version check before serving the snapshot it has
+    # (the check runs in a thread, so a hung database never holds a request longer than this)
+    VERSION_CHECK_WAIT = float(os.environ.get("VERSION_CHECK_WAIT", 0.5))
+    # The longest an API write waits for the write lock (another write, a `flask seed`) before a 503
+    WRITE_LOCK_TIMEOUT = float(os.environ.get("WRITE_LOCK_TIMEOUT", 3))
+    # Retry-After (seconds) on a 503 when the database is unreachable or the write lock is busy
+    RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", 5))
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
-    RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))
+    RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))  # entries, per worker
+    # Bytes of cached answers per worker (bodies plain and gzipped, plus ~600 per entry); least recently
+    # used answers are dropped beyond it, and one answer larger than a quarter of it is not cached
+    RESPONSE_CACHE_BYTES = int(os.environ.get("RESPONSE_CACHE_BYTES", 64 * 1024 * 1024))
     FAST_PATH = os.environ.get("FAST_PATH", "true").lower() != "false"  # the WSGI front door for cached reads
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Redis socket and connect timeout (seconds) for the limiter's shared counters
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.25))
+    RATELIMIT_STORAGE_OPTIONS: dict = {}  # from storage_options() in create_app, unless set
+    # Redis refused or hung: count per process (and say so in the log and /readyz) instead of failing
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # While Redis is unreachable, ask it again every this many seconds (a ping, REDIS_TIMEOUT at most)
+    REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", 5))
     RATELIMIT_ANONYMOUS = os.environ.get("RATELIMIT_ANONYMOUS", "600 per minute")
     RATELIMIT_WITH_KEY = os.environ.get("RATELIMIT_WITH_KEY", "6000 per minute")
     RATELIMIT_HEADERS_ENABLED = True
@@ -31,6 +50,10 @@ class Config:
     RATELIMIT_HEADER_RESET = "RateLimit-Reset"
     API_KEYS = [key for key in os.environ.get("API_KEYS", "").split(",") if key]
     ACCESS_LOG_LEVEL = os.environ.get("ACCESS_LOG_LEVEL", "INFO")
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")  # cited in citations and packages
+    # The scheme, host (and any path prefix) of every absolute URL the service writes: feed ids and
+    # links, page permalinks, cite boxes, citations, packages. Never taken from the request's Host.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
+    # With PROXY_HOPS, also trust X-Forwarded-Host (off: nothing served depends on the host anyway)
+    PROXY_TRUST_HOST = os.environ.get("PROXY_TRUST_HOST", "false").lower() == "true"

@@ -79,7 +79,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         log.error("database unavailable: %s", error.orig)
-        return problem_response(Problem(503, "The database is unreachable; try again shortly."))
+        retry_after = str(current_app.config.get("RETRY_AFTER_SECONDS", 5))
+        return problem_response(Problem(503, "The database is unreachable; try again shortly.",
+                                        headers={"Retry-After": retry_after}))
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -1,7 +1,9 @@
 """The change feed (JSON and Atom), for everything and per country."""
 import xml.etree.ElementTree as ET
+from datetime import date
 
-from helpers import edit, seed
+import yaml
+from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, edit, seed
 
 from api.extensions import db
 from api.models import DatasetVersion
@@ -56,3 +58,57 @@ def test_atom_feed_per_country(client):
     assert titles and all(t.startswith("FI ") for t in titles)
     assert "FI withdrawal: 2026-01-10" in titles
     assert client.get("/api/v1/countries/fi/changes.atom").headers["ETag"]
+
+
+def every_feed(client) -> dict[str, list]:
+    """Each Atom feed (site-wide, and every country's), parsed; and the JSON list of changes."""
+    urls = ["/api/v1/changes.atom", f"/api/v1/changes.atom?since={date.today().isoformat()}"] + \
+        [f"/api/v1/countries/{c['iso2']}/changes.atom" for c in client.get("/api/v1/countries").json["items"]]
+    feeds = {url: parse_feed(client.get(url)) for url in urls}
+    for entries in feeds.values():
+        # (feedgen writes no rel: a link without one is the alternate link Atom requires)
+        assert all(e.find(f"{ATOM}link").get("href").startswith("http") for e in entries)
+    assert client.get("/api/v1/changes?limit=500").status_code == 200
+    return feeds
+
+
+def test_every_feed_survives_every_kind_of_change(empty_app, seed_dir):
+    """The README's worked example (a new source and an accession, through `flask seed`), then
+    each kind of curator write through the API: every feed still reads after each."""
+    (seed_dir / "sources" / "treaty.yaml").write_text(yaml.safe_dump([{
+        "id": "t-untc-cn-123-2026", "url": "https://treaties.un.org/doc/Publication/CN/2026/CN.123.2026-Eng.pdf",
+        "title": "United States: accession", "publisher": "United Nations", "published": "2026-12-14",
+        "accessed": "2026-12-15"}], sort_keys=False))
+    actions = seed_dir / "treaty_actions" / "apmbc.yaml"
+    actions.write_text(actions.read_text() + yaml.safe_dump([{
+        "id": "apmbc-us-accession", "state": "US", "kind": "accession", "date": "2026-12-14",
+        "effective": "2027-06-01", "depositary_ref": "C.N.123.2026.TREATIES-XXVI.5",
+        "confidence": "confirmed_primary", "sources": ["t-untc-cn-123-2026"]}], sort_keys=False))
+    assert seed(empty_app, seed_dir).exit_code == 0
+    seed(empty_app, seed_dir)  # the first load is the baseline; load it again as a second version
+    client = empty_app.test_client()
+    every_feed(client)
+    auth = bearer()
+    obligation = {"id": "apmbc-ca-art5-reported", "state": "CA", "article": 5, "kind": "obligation_reported",
+                  "date": "1999-08-01", "confidence": "confirmed_secondary", "sources": [NEW_SOURCE["id"]]}
+    undated = {"id": "apmbc-us-signature", "state": "US", "kind": "signature", "date": None,
+               "notes": "The day is not known.", "confidence": "single_source", "sources": [NEW_SOURCE["id"]]}
+    writes = [("/api/v1/sources", NEW_SOURCE, {}),
+              ("/api/v1/treaty-actions", CA_WITHDRAWAL, {}),
+              ("/api/v1/treaty-actions", undated, {}),
+              ("/api/v1/policy-positions", US_POSITION, {}),
+              ("/api/v1/obligation-events", obligation, {}),
+              ("/api/v1/treaty-actions/apmbc-ca-withdrawal/corrections",
+               {"reason": "Depositary notification re-read.", "changes": {"notes": "Checked."}}, {"If-Match": '"r1"'}),
+              ("/api/v1/sources/t-untc-cn-1-2026/corrections",
+               {"reason": "Title as published.", "changes": {"title": "Canada: notification of withdrawal"}},
+               {"If-Match": '"r1"'})]
+    for path, body, headers in writes:
+        response = client.post(path, json=body, headers=auth | headers)
+        assert response.status_code == 201, (path, response.json)
+        feeds = every_feed(client)
+        written = response.json["id"]
+        assert any(written in e.find(f"{ATOM}id").text for e in feeds["/api/v1/changes.atom"]), path
+    site = feeds["/api/v1/changes.atom"]
+    source_entry = next(e for e in site if f"/source/{NEW_SOURCE['id']}/" in e.find(f"{ATOM}id").text)
+    assert source_entry.find(f"{ATOM}link").get("href").endswith(f"/api/v1/sources/{NEW_SOURCE['id']}")

@@ -1,5 +1,6 @@
 """Many curators writing at once on PostgreSQL lose nothing, and versions stay one chain."""
 import json
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,13 +25,19 @@ def server(empty_app):
 
 
 def post(url: str, body: dict, headers: dict) -> int:
+    """POST, retried (with the same Idempotency-Key) while the answer is a 503 with Retry-After:
+    a writer waits for the write lock WRITE_LOCK_TIMEOUT at most."""
     request = urllib.request.Request(url, json.dumps(body).encode(), method="POST",
                                      headers=headers | {"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    for _ in range(20):
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or not error.headers.get("Retry-After"):
+                return error.code
+        time.sleep(0.2)  # (shorter than Retry-After: a test)
+    return 503
 
 
 def test_parallel_writers_lose_nothing(empty_app, server):

@@ -168,19 +168,21 @@ def stack(tmp_path_factory):
 
 
 def test_a_clients_forwarded_host_never_reaches_the_app(stack):
-    """The Atom feed's links are built from the host the app sees (ProxyFix trusts one proxy)."""
+    """Two guards, each tested: nginx overwrites X-Forwarded-Host with the configured host, and the
+    app builds absolute URLs from PUBLIC_URL, never from the request (api/urls.py). The app's guard
+    hides nginx's from a black-box test, so the nginx line is checked in the config itself."""
     # The first request for this feed on any worker: nothing is cached yet, the body is built now.
     path = "/api/v1/countries/FI/changes.atom"
     status, _, body, _ = request(stack.nginx, path, {"Host": HOST, "X-Forwarded-Host": "evil.example"})
     assert status == 200
     assert b"evil.example" not in body
     assert f'href="http://{HOST}{path}"'.encode() in body
+    assert "proxy_set_header X-Forwarded-Host $host;" in (ROOT / "deploy" / "nginx.conf").read_text()
 
-    # Control: gunicorn itself does take X-Forwarded-Host from the one proxy it trusts, so had
-    # nginx passed the client's header on, the feed above would have carried it.
+    # Straight to gunicorn (which trusts one proxy), the header still changes nothing.
     status, _, body, _ = request(stack.gunicorn, "/api/v1/countries/CA/changes.atom",
-                                 {"Host": HOST, "X-Forwarded-Host": "evil.example"})
-    assert status == 200 and b"http://evil.example/api/v1/countries/CA/changes.atom" in body
+                                 {"Host": "other.example", "X-Forwarded-Host": "evil.example"})
+    assert status == 200 and b"evil.example" not in body and b"other.example" not in body
 
     # A Host that is not ours never reaches the app at all: nginx closes the connection (444).
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):

@@ -37,6 +37,8 @@ READ_BY_PACKAGE = {
     "RATELIMIT_HEADER_LIMIT": ("flask_limiter", "the IETF draft header names, fixed"),
     "RATELIMIT_HEADER_REMAINING": ("flask_limiter", "the IETF draft header names, fixed"),
     "RATELIMIT_HEADER_RESET": ("flask_limiter", "the IETF draft header names, fixed"),
+    "RATELIMIT_STORAGE_OPTIONS": ("flask_limiter", "Redis socket timeouts, from REDIS_TIMEOUT"),
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": ("flask_limiter", "count per process while Redis is unreachable"),
     "MAX_CONTENT_LENGTH": ("flask", "Flask refuses a longer body; api/middleware/security.py reads it too"),
 }
 

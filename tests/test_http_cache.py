@@ -64,3 +64,31 @@ def test_an_earlier_dataset_version_answers_as_it_did(empty_app, seed_dir):
     assert now["items"][0]["restriction"] == "Korean Peninsula" and now["dataset_version"] != first
     assert then["items"][0]["restriction"] == "Korean Peninsula only" and then["dataset_version"] == first
     assert yaml.safe_load((seed_dir / "policies" / "US.yaml").read_text())  # files untouched by reads
+
+
+def test_query_variants_of_one_read_share_one_cache_entry(app_factory):
+    client = app_factory().test_client()
+    first = client.get("/api/v1/countries?as_of=2001-01-01&region=Europe")
+    assert first.headers["X-Cache"] == "miss"
+    for variant in ("region=Europe&as_of=2001-01-01", "&&as_of=2001-01-01&&&region=Europe&",
+                    "&region=Europe&&as_of=2001-01-01"):
+        again = client.get(f"/api/v1/countries?{variant}")
+        assert again.headers["X-Cache"] == "hit" and again.data == first.data, variant
+
+
+def test_the_response_cache_stays_under_its_byte_bound(app_factory):
+    """Thousands of varied reads: the cache keeps the most recent answers within RESPONSE_CACHE_BYTES."""
+    bound = 300_000
+    app = app_factory(RESPONSE_CACHE_BYTES=bound)
+    client, cache = app.test_client(), app.extensions["response_cache"]
+    days = [f"{year}-{month:02d}-{day:02d}" for year in range(1999, 2027) for month in range(1, 13)
+            for day in (1, 15)][:2000]
+    largest = 0
+    for n, day in enumerate(days):
+        url = f"/api/v1/countries/FI/status?as_of={day}" if n % 2 else f"/api/v1/changes?since={day}&limit=20"
+        assert client.get(url).status_code == 200
+        largest = max(largest, cache.bytes)
+        assert cache.bytes <= bound
+    assert largest > bound * 0.8 and 20 < len(cache.items) < len(days) // 10  # full, and evicting
+    assert cache.bytes == sum(cache.cost(entry) for entry in cache.items.values())
+    assert client.get(url).headers["X-Cache"] == "hit"  # the most recent stay

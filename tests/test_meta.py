@@ -8,7 +8,7 @@ def test_index_links_every_resource(client):
 
 def test_health_and_readiness(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json() == {"status": "ready"}
+    assert client.get("/readyz").get_json() == {"status": "ready", "degraded": []}
 
 
 def test_unknown_route_and_wrong_method_are_problems(plain_client):

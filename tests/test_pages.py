@@ -51,7 +51,8 @@ def test_country_page_cites_links_json_and_shows_timeline(pages):
     body = text(pages.get("/countries/fi?as_of=2026-11-28"))
     assert "“Finland: status under the Mine Ban Treaty as of 28 November 2026.”" in body
     version = re.search(r"Dataset version (\d{4}\.\d\d\.\d\d-[0-9a-f]{8})\. Accessed", body).group(1)
-    permalink = f"http://localhost/countries/FI?as_of=2026-11-28&amp;dataset_version={version}"
+    public = pages.application.config["PUBLIC_URL"]
+    permalink = f"{public}/countries/FI?as_of=2026-11-28&amp;dataset_version={version}"
     assert permalink in body and "@misc{mbt-fi-2026-11-28," in body
     assert 'href="/api/v1/countries/FI"' in body
     assert "Withdrawal (Mine Ban Treaty)" in body and "Policy on use: permitted with restrictions" in body

@@ -3,6 +3,7 @@ import logging
 
 import pytest
 from flask import Response, request
+from flask.testing import FlaskClient
 
 from api import create_app
 from api.middleware.security import API_CSP, PAGE_CSP
@@ -53,6 +54,47 @@ def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(tmp_path, hops,
     app.get("/test-only/ip")(lambda: {"ip": request.remote_addr})
     response = app.test_client().get("/test-only/ip", headers={"X-Forwarded-For": "203.0.113.9"})
     assert response.get_json() == {"ip": seen}
+
+
+@pytest.mark.parametrize("trust_host", [False, True])
+def test_x_forwarded_host_is_trusted_only_when_configured(tmp_path, trust_host):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'host.db'}", "PROXY_HOPS": 1,
+                      "PROXY_TRUST_HOST": trust_host})
+    app.get("/test-only/host")(lambda: {"host": request.host})
+    response = app.test_client().get("/test-only/host", headers={"X-Forwarded-Host": "evil.example"})
+    assert response.get_json() == {"host": "evil.example" if trust_host else "localhost"}
+
+
+POISONABLE = ["/api/v1/changes.atom", "/api/v1/countries/FI/changes.atom", "/api/v1/changes?limit=5",
+              "/api/v1/dataset", "/api/v1/exports", "/api/v1", "/countries/FI?as_of=2026-11-28", "/"]
+PUBLIC = "https://treaty-status.example.org"
+
+
+@pytest.mark.parametrize("trust_host", [False, True])
+def test_a_poisoned_host_cannot_change_what_the_next_client_gets(app_factory, trust_host):
+    """A first request with a hostile Host and X-Forwarded-Host fills the response cache; every
+    absolute URL comes from PUBLIC_URL, so later clients (also through the WSGI fast path) get the
+    same bytes as if the hostile request had never been made."""
+    app = app_factory(PUBLIC_URL=PUBLIC, PROXY_HOPS=1, PROXY_TRUST_HOST=trust_host, VERSION_CHECK_SECONDS=300)
+    attacker = FlaskClient(app, app.response_class)  # the contract has no evil.example server, nor pages
+    visitor, reader = app.test_client(), FlaskClient(app, app.response_class)
+    hostile = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http",
+               "X-Forwarded-Prefix": "/evil"}
+    first = {url: attacker.get(url, headers=hostile, base_url="http://evil.example") for url in POISONABLE}
+    for url, response in first.items():
+        assert response.status_code == 200, url
+        assert b"evil" not in response.data, url
+    for url in POISONABLE:
+        for _ in range(2):  # a cache hit in Flask, then one from the WSGI fast path
+            response = (visitor if url.startswith("/api/") else reader).get(url)
+            assert response.status_code == 200 and b"evil" not in response.data, url
+            if url.startswith("/api/"):
+                assert response.data == first[url].data, url
+    assert visitor.get("/api/v1/changes.atom").headers["X-Cache"] == "hit"
+    feed = visitor.get("/api/v1/changes.atom").data.decode()
+    assert f"<id>{PUBLIC}/api/v1/changes.atom</id>" in feed and f'href="{PUBLIC}/api/v1/countries/' in feed
+    page = reader.get("/countries/FI?as_of=2026-11-28").data.decode()
+    assert f"{PUBLIC}/countries/FI?as_of=2026-11-28&amp;dataset_version=" in page
 
 
 def test_html_pages_get_a_strict_same_origin_policy(bare_app):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.http import http_date, parse_date
 
-from api.read import snapshot
+from api.read import clock
 
 STATUS = "/api/v1/countries/FI/status"
 
@@ -18,7 +18,7 @@ def front(app_factory):
 
 
 def at(monkeypatch, moment: datetime):
-    monkeypatch.setattr(snapshot, "now", lambda: moment.replace(tzinfo=UTC))
+    monkeypatch.setattr(clock, "now", lambda: moment.replace(tzinfo=UTC))
 
 
 def released(client) -> datetime:

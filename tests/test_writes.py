@@ -185,3 +185,45 @@ def test_undoing_a_correction_publishes_a_new_version_with_a_distinct_name(clien
     assert undo.status_code == 201
     names = [v.version for v in db.session.scalars(db.select(DatasetVersion))]
     assert len(names) == len(set(names)) == 3
+
+
+def hold_write_lock(url: str):
+    """Another writer (a long `flask seed`, say) holding the write lock, in its own connection."""
+    if url.startswith("sqlite"):
+        import sqlite3
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("UPDATE write_lock SET writes = writes + 1 WHERE id = 1")
+    else:
+        import psycopg
+        connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        connection.execute("UPDATE write_lock SET writes = writes + 1 WHERE id = 1")
+    return connection
+
+
+def test_a_writer_waits_for_the_lock_a_bounded_time_then_a_retry_writes_once(app, auth):
+    import time
+    app.config["WRITE_LOCK_TIMEOUT"] = 1
+    client = app.test_client()
+    headers = auth | {"Idempotency-Key": "lock-busy-1"}
+    before = counts()
+    holder = hold_write_lock(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        started = time.perf_counter()
+        busy = client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
+        waited = time.perf_counter() - started
+        assert busy.status_code == 503 and int(busy.headers["Retry-After"]) > 0, busy.json
+        assert "Another write is in progress" in busy.json["detail"]
+        assert 0.9 < waited < 3, waited
+    finally:
+        holder.rollback()
+        holder.close()
+    db.session.rollback()
+    assert counts() == before
+    first = client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
+    again = client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
+    assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    db.session.rollback()
+    after = counts()
+    assert after["PolicyPosition"] == before["PolicyPosition"] + 1
+    assert after["DatasetVersion"] == before["DatasetVersion"] + 1

@@ -40,10 +40,13 @@ _CACHED_NAMES = {name.lower() for name in (*ENTRY_HEADERS, *REPLAYED)}
 # hooks differ from this list: review this module, then update it.
 REVIEWED_HOOKS = {
     "before_request": ("api.read.snapshot.forget_choice", "api.middleware.traffic._start",
+                       # Redis is re-tried on Flask's requests; a cached answer uses the fallback limiter
+                       "api.middleware.traffic._revive",
                        "flask_limiter._extension.Limiter._check_request_limit",
                        "api.middleware.traffic._refuse_unknown_key",  # an unknown X-API-Key goes to Flask
                        "api.middleware.security.refuse_hostile", "api.middleware.response_cache.serve_cached",
-                       "pages: api.pages.views._resolve_version"),
+                       "pages: api.pages.views._resolve_version",
+                       "writes: api.routes.writes._database_answers"),  # writes never take the fast path
     "after_request": ("api.middleware.traffic._log", "api.middleware.traffic._draft_headers",
                       "flask_limiter._extension.Limiter.__inject_headers",
                       "flask_cors.extension.make_after_request_function.<locals>.cors_after_request",
@@ -122,11 +125,25 @@ class FrontCache:
             return []
         key, limit = traffic.client_of(environ, self.app.config)
         item = _parsed(limit)
-        if not extension.limiter.test(item, key, "global"):
+        # the counter Flask-Limiter uses for the same client: [RATELIMIT_KEY_PREFIX,] key, scope
+        args = (self.app.config["RATELIMIT_KEY_PREFIX"], key, "global") if self.app.config.get(
+            "RATELIMIT_KEY_PREFIX") else (key, "global")
+        traffic.revive(self.app)
+        try:
+            return self._count(extension.limiter, item, args, counted)
+        except Exception as error:  # Redis refused or timed out: fail open to per-process counters
+            traffic.storage_down(extension, error)
+            if extension.limiter is extension._limiter:
+                raise  # no fallback configured: Flask answers (and logs) it
+            return self._count(extension.limiter, item, args, counted)
+
+    @staticmethod
+    def _count(limiter, item, args: tuple, counted: bool):
+        if not limiter.test(item, *args):
             return None
         if counted:
-            extension.limiter.hit(item, key, "global")
-        stats = extension.limiter.get_window_stats(item, key, "global")
+            limiter.hit(item, *args)
+        stats = limiter.get_window_stats(item, *args)
         return [("RateLimit-Limit", str(item.amount)), ("RateLimit-Remaining", str(stats.remaining)),
                 ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
 

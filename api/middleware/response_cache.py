@@ -13,6 +13,7 @@ functions.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -25,7 +26,8 @@ from flask import Flask, current_app, g, request
 from werkzeug.datastructures import ETags
 from werkzeug.http import http_date, parse_accept_header
 
-from api.read.snapshot import chosen_version, day_start, requested_version, seconds_to_midnight, today
+from api.read.clock import day_start, seconds_to_midnight, today
+from api.read.snapshot import chosen_version, requested_version
 
 API_VERSION = "1"
 CACHEABLE = "/api/v1"
@@ -37,12 +39,21 @@ ENTRY_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "X-API-Version
 REPLAYED = ("Link", "X-Total-Count")
 
 
-class ResponseCache:
-    """A bounded LRU of finished reads: key -> Cached."""
+ENTRY_OVERHEAD = 600  # bytes an entry costs besides its bodies: key, headers, objects (about)
 
-    def __init__(self, size: int):
-        self.size, self.lock = size, threading.Lock()
+
+class ResponseCache:
+    """An LRU of finished reads, key -> Cached, bounded in entries and in bytes (the bodies, plain
+    and gzipped, plus ENTRY_OVERHEAD each): the least recently used go first."""
+
+    def __init__(self, size: int, max_bytes: int):
+        self.size, self.max_bytes, self.bytes = size, max_bytes, 0
+        self.lock = threading.Lock()
         self.items: OrderedDict[tuple, Cached] = OrderedDict()
+
+    @staticmethod
+    def cost(value) -> int:
+        return len(value.body) + len(value.gzipped or b"") + ENTRY_OVERHEAD + len(str(value.headers))
 
     def get(self, key):
         with self.lock:
@@ -52,15 +63,30 @@ class ResponseCache:
         return None
 
     def put(self, key, value):
+        cost = self.cost(value)
+        if cost > self.max_bytes // 4:  # one answer may not push out most of the others
+            return
         with self.lock:
+            if key in self.items:
+                self.bytes -= self.cost(self.items.pop(key))
             self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            self.bytes += cost
+            while len(self.items) > self.size or self.bytes > self.max_bytes:
+                _, evicted = self.items.popitem(last=False)
+                self.bytes -= self.cost(evicted)
+
+
+@functools.lru_cache(maxsize=1024)
+def normal_query(query: str) -> str:
+    """The query string with empty parameters (`&&`) dropped and parameters in name order (the
+    values of a repeated name keep their order): variants of one read share one cache entry."""
+    pairs = [pair for pair in query.split("&") if pair]
+    return "&".join(sorted(pairs, key=lambda pair: pair.partition("=")[0]))
 
 
 def cache_key(version: str, path: str, query: str) -> tuple:
     """The same read: one version, one day (for the default `as_of`), one URL."""
-    return version, today(), f"{path}?{query}"
+    return version, today(), f"{path}?{normal_query(query)}"
 
 
 def _key(version: str) -> tuple:
@@ -174,6 +200,7 @@ def _answer(entry: Cached, cache: str):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_SIZE"])
+    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_SIZE"],
+                                                     app.config["RESPONSE_CACHE_BYTES"])
     app.before_request(serve_cached)
     app.after_request(store_and_finish)

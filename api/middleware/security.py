@@ -69,6 +69,8 @@ def secure(response):
 def init_app(app: Flask) -> None:
     hops = app.config["PROXY_HOPS"]
     if hops:  # X-Forwarded-* is trusted only from that many proxies in front, else spoofable
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        # X-Forwarded-Host only when asked for: no answer is built from the host (api/urls.py)
+        host_hops = hops if app.config["PROXY_TRUST_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=host_hops)  # type: ignore[method-assign]
     app.before_request(refuse_hostile)
     app.after_request(secure)

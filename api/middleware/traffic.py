@@ -23,8 +23,10 @@ from api.problems import Problem, problem_response
 EXPOSED = ["ETag", "Last-Modified", "Link", "X-Total-Count", "RateLimit-Limit", "RateLimit-Remaining",
            "RateLimit-Reset", "Retry-After", "X-Request-ID", "X-API-Version", "X-Dataset-Version",
            "Deprecation", "Sunset"]
+HEALTH_CHECKS = ("/healthz", "/readyz")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 access_log = logging.getLogger("api.access")
+limiter_log = logging.getLogger(__name__)
 
 
 def client_of(environ: dict, config) -> tuple[str, str]:
@@ -91,9 +93,56 @@ def _draft_headers(response):
     reset = response.headers.get("RateLimit-Reset")
     if reset and reset.isdigit() and int(reset) > 10**9:
         response.headers["RateLimit-Reset"] = str(max(0, int(reset) - int(time.time())))
-    if response.status_code != 429:
+    if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
     return response
+
+
+def limits_degraded() -> str | None:
+    """Why rate limits are not shared right now (Redis unreachable), or None. Asks Redis (a ping,
+    bounded by REDIS_TIMEOUT) and, when it does not answer, switches the limiter to its per-process
+    fallback at once; Flask-Limiter switches back by itself when Redis answers again."""
+    extension = current_app.extensions["rate_limiter"]
+    if not extension.enabled or current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        return None
+    if extension.storage.check():
+        storage_up(extension)
+        return None
+    storage_down(extension, "no answer to a ping")
+    return "rate_limits: Redis is unreachable; limits are counted per process until it answers again"
+
+
+def storage_down(extension, error) -> None:
+    """Count in this process's memory from now on, and say so once (Flask-Limiter's own switch, which
+    it makes on a failed hit; used here for the front door and /readyz, which bypass it)."""
+    if not getattr(extension, "_storage_dead", True) and extension._fallback_limiter is not None:
+        limiter_log.warning("rate limit storage unreachable (%s): counting per process", error)
+        extension._storage_dead = True
+
+
+def storage_up(extension) -> None:
+    if getattr(extension, "_storage_dead", False):
+        limiter_log.warning("rate limit storage reachable again: limits are shared")
+        extension._storage_dead = False
+
+
+def revive(app) -> None:
+    """While counting per process, ask Redis every REDIS_RETRY_SECONDS (one ping, bounded by
+    REDIS_TIMEOUT) whether it is back; Flask-Limiter's own retries back off to 32 s, and do not
+    happen on the front door at all."""
+    extension = app.extensions["rate_limiter"]
+    if not getattr(extension, "_storage_dead", False):
+        return
+    state = app.extensions.setdefault("rate_limit_revival", {"last": 0.0})
+    if time.monotonic() - state["last"] >= app.config["REDIS_RETRY_SECONDS"]:
+        state["last"] = time.monotonic()
+        if extension.storage.check():
+            storage_up(extension)
+
+
+def _revive():
+    if request.path not in HEALTH_CHECKS:  # health checks never touch Redis
+        revive(current_app)
 
 
 def _start():
@@ -110,6 +159,7 @@ def _log(response):
 
 def init_app(app: Flask) -> None:
     app.before_request(_start)
+    app.before_request(_revive)
     app.after_request(_log)            # after_request hooks run last-registered first:
     app.after_request(_draft_headers)  # these two run after the limiter has set its headers
     # One limiter per app (not a module singleton): its storage and switches are per app.
@@ -119,6 +169,8 @@ def init_app(app: Flask) -> None:
         application_limits_deduct_when=lambda response: response.status_code != 304,
         application_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
     app.before_request(_refuse_unknown_key)  # after the limiter's own hook: guesses are counted
+    # Health checks never touch the limiter's storage (Redis), not even to see if it is back.
+    app.extensions["rate_limiter"].request_filter(lambda: request.path in HEALTH_CHECKS)
     app.register_error_handler(RateLimitExceeded, _too_many)
     CORS(app, resources={r"/api/*": {}, r"/openapi.yaml": {}}, origins="*", send_wildcard=True,
          methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED,

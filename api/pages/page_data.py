@@ -10,6 +10,7 @@ from datetime import date
 from api.read import queries
 from api.read.citation import bibtex_entry
 from api.read.representations import list_item
+from api.read.search import search_rank, search_states
 from api.rules import status
 from api.rules.names import EXACT_RANKS, short_name
 from api.rules.sentences import long_date
@@ -33,8 +34,8 @@ def headline(items: list[dict]) -> dict:
 def search(text: str) -> tuple[list, bool]:
     """The states `text` names, best match first (the API's `q` ranking), and whether exactly
     one of them is named whole (by a code, its name, official or UN name, alias or former name)."""
-    found = queries.search_states(text)
-    exact = [s for s in found if queries.search_rank(s, text) in EXACT_RANKS]
+    found = search_states(text)
+    exact = [s for s in found if search_rank(s, text) in EXACT_RANKS]
     return found, len(exact) == 1
 
 

@@ -16,11 +16,12 @@ from werkzeug.exceptions import HTTPException
 
 from api.pages import charts, page_data
 from api.problems import DATE_HELP, Problem
-from api.read import queries, snapshot
+from api.read import clock, queries, snapshot
 from api.read.representations import status_body
 from api.rules.names import prose_name, short_name
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
+from api.urls import public_url
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
@@ -63,13 +64,13 @@ def _resolve_version():
 
 @bp.get("/")
 def home():
-    day = day_arg("as_of", snapshot.today())
+    day = day_arg("as_of", clock.today())
     treaty = queries.get_treaty(MINE_BAN_TREATY)
     items = page_data.items_on(queries.memberships(treaty), day)
     return render_template("home.html", day=day, treaty=treaty, items=items,
                            figures=page_data.headline(items), shapes=charts.map_shapes(items),
                            world=charts.world(),
-                           chart=charts.parties_chart(queries.parties_timeline(treaty), snapshot.today()))
+                           chart=charts.parties_chart(queries.parties_timeline(treaty), clock.today()))
 
 
 @bp.get("/search")
@@ -86,13 +87,12 @@ def search():
 
 @bp.get("/countries/<code>")
 def country(code: str):
-    today = snapshot.today()
+    today = clock.today()
     day, state = day_arg("as_of", today), queries.get_state(code)
     treaties = queries.all_treaties()
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, day) for t in treaties]
     version = snapshot.request_snapshot().version
-    permalink = url_for("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version,
-                        _external=True)
+    permalink = public_url("pages.country", code=state.iso2, as_of=day.isoformat(), dataset_version=version)
     return render_template("country.html", state=state, day=day, today=today, statuses=statuses,
                            events=page_data.events(state),
                            positions=queries.positions_on(queries.policy_positions(state), day),
@@ -102,7 +102,7 @@ def country(code: str):
 
 @bp.get("/compare")
 def compare():
-    today = snapshot.today()
+    today = clock.today()
     start, end = day_arg("from", date(today.year - 1, today.month, 1)), day_arg("to", today)
     swapped = start > end  # "from" after "to": compare them in time order, and say so
     if swapped:

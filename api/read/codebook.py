@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from api.read.citation import citation
+from api.read.derived_rows import FIRST_YEAR
 from api.read.snapshot import Snapshot
-from api.read.tables import EXPORT_TABLES, FIRST_YEAR, OBLIGATION_STATUS_TEXT, Column, Table
+from api.read.tables import EXPORT_TABLES, OBLIGATION_STATUS_TEXT, Column, Table
 from api.rules import status
 
 NAME = "codebook.md"

@@ -1,5 +1,8 @@
 """Tables as bytes, streamed: CSV, JSON, NDJSON and Parquet.
 
+CSV text cells that a spreadsheet would run as a formula get a leading apostrophe (see
+`neutralise`); JSON, NDJSON and Parquet keep every value exactly.
+
 Each format is a generator of byte chunks that writes a bounded number of rows at a time,
 so memory stays flat however long the table. The endpoints and `flask export` call the
 same generators, which is why they give the same bytes.
@@ -26,13 +29,33 @@ MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "ndjson": "applica
                "parquet": "application/vnd.apache.parquet"}
 
 
+# A text cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +cmd|...,
+# -2+3, @SUM(...), or after a tab or carriage return): OWASP's "CSV injection".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading apostrophe before a formula's first
+    character. So that `unneutralise` gives back every value exactly (flask import-package reads
+    the CSVs), a text whose leading apostrophes come before such a character gets one more."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def unneutralise(text: str) -> str:
+    """The exact text of a CSV cell written by `neutralise`."""
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START) else text
+
+
 def _csv_cell(value: Any) -> str:
+    """Only text is neutralised: numbers (negative ones too), dates and booleans are written as is."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(value)
+        return neutralise(";".join(value))
+    if isinstance(value, str):
+        return neutralise(value)
     return value.isoformat() if isinstance(value, date) else str(value)
 
 

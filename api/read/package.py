@@ -21,6 +21,11 @@ from api.read.tables import EXPORT_TABLES, Column, Table
 
 DESCRIPTOR = "datapackage.json"
 FIELD_TYPES = {"list": "string"}  # lists are `;`-joined text in CSV
+CSV_NOTE = ("UTF-8 CSV with a header row, ISO dates, true/false, an empty cell for unknown and lists `;`-joined. "
+            "A text cell starting with =, +, -, @, a tab or a carriage return (which a spreadsheet would run "
+            "as a formula) is written with a leading apostrophe (as is one whose leading apostrophes come "
+            "before such a character): remove the first apostrophe of such a cell for the exact value. "
+            "Numbers and dates are never changed; the JSON, NDJSON and Parquet exports carry exact values.")
 
 
 def path_of(table: Table) -> str:
@@ -54,7 +59,7 @@ def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict[str, Any]:
     return {"profile": "tabular-data-package", "name": "mine-ban-treaty-status", "title": TITLE,
             "description": f"Every table as CSV; {codebook.NAME} in this package documents every table and "
                            "column, the date conventions and how statuses and obligations are derived. "
-                           "Join tables on iso3.",
+                           "Join tables on iso3. " + CSV_NOTE,
             "version": snapshot.version, "created": snapshot.released.isoformat() + "Z",
             "as_of": day.isoformat(), "licenses": [LICENCE], "citation": cite["text"],
             "homepage": base_url, "resources": resources}

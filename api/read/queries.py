@@ -13,7 +13,7 @@ from typing import Any
 from api.problems import not_found
 from api.read.snapshot import Record, Snapshot, request_snapshot
 from api.rules import status
-from api.rules.names import fold, match_rank
+from api.rules.names import fold
 from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
 
 
@@ -41,20 +41,6 @@ def get_state(code: str) -> Record:
     if state is None:
         raise not_found("country", code, closest=closest_states(code))
     return state
-
-
-def search_rank(state: Record, text: str) -> int | None:
-    """How well `text` names `state` (api.rules.names ranks, best first), None for no match."""
-    return match_rank(text, (state.iso2, state.iso3, state.numeric), state.name,
-                      [state.official_name, *state.aliases])
-
-
-def search_states(text: str) -> list[Record]:
-    """States `text` names, the one a person most likely means first: codes and whole names
-    (name, official or UN name, alias, former name) before parts of names; then by name."""
-    ranked = [(rank, state.name, state) for state in all_states()
-              if (rank := search_rank(state, text)) is not None]
-    return [state for _, _, state in sorted(ranked, key=lambda r: r[:2])]
 
 
 def closest_states(text: str, limit: int = 5) -> list[dict[str, str]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from api.read import queries
+from api.read import queries, search
 from api.read.snapshot import Record
 from api.rules.sentences import status_sentence, undated_note
 
@@ -156,5 +156,5 @@ def list_item(membership: queries.Membership, day: date) -> dict[str, Any]:
 def matches(membership: queries.Membership, args: dict[str, Any]) -> bool:
     state = membership.state
     return (args.get("region") in (None, state.region)
-            and ("q" not in args or queries.search_rank(state, args["q"]) is not None)
+            and ("q" not in args or search.search_rank(state, args["q"]) is not None)
             and args.get("status") in (None, membership.on(args["as_of"]).status))

@@ -10,45 +10,29 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import logging
 import threading
 import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.extensions import db
 from api.models import DatasetVersion
 from api.problems import Problem
+from api.read import database
 from api.rules.names import fold
 
+log = logging.getLogger(__name__)
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
                "date", "effective", "conflict_ended", "deadline"}
-
-
-def now() -> datetime:
-    """The time (UTC, aware); tests replace it to cross midnight."""
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    """Today in UTC: the default `as_of` of every read."""
-    return now().date()
-
-
-def day_start() -> datetime:
-    """00:00 UTC today, naive like the stored release times."""
-    return datetime.combine(today(), clock())
-
-
-def seconds_to_midnight() -> int:
-    """Seconds until the next 00:00 UTC, when answers for the default `as_of` change day."""
-    return max(0, int((datetime.combine(today() + timedelta(days=1), clock(), UTC) - now()).total_seconds()))
 
 
 def depends_on_today() -> None:
@@ -169,20 +153,46 @@ class SnapshotStore:
         self.size, self.lock = size, threading.Lock()
         self.snapshots: OrderedDict[str, Snapshot] = OrderedDict()
         self.last_check: tuple[float, str | None] = (0.0, None)
+        self.version_probe, self.ping_probe = database.Probe(), database.Probe()  # one call in flight of each
+        self.unreachable_since: float | None = None  # when the version check last began to fail
 
     def current_version(self, ttl: float) -> str | None:
-        """The newest version's name, looked up in the database when the last look is `ttl` old."""
+        """The current version, looked up at most every `ttl` seconds. When the database does not
+        answer within VERSION_CHECK_WAIT, the version this process has keeps being served (reads
+        need no database); the failure is logged once, and the check retried after `ttl`."""
         version = self.recent_current(ttl)
-        if version is None:
-            version = db.session.scalar(db.select(DatasetVersion.version)
-                                        .order_by(DatasetVersion.loaded_at.desc()).limit(1))
+        if version is not None:
+            return version
+        _, version = self.last_check
+        try:
+            version = self.version_probe.call(database.latest_version, current_app.config["VERSION_CHECK_WAIT"])
+        except (TimeoutError, SQLAlchemyError) as error:
+            if self.unreachable_since is None:
+                self.unreachable_since = time.monotonic()
+                log.warning("database unreachable (%s); serving dataset version %s from memory",
+                            str(error).splitlines()[0] if str(error) else type(error).__name__, version)
+            if version is None:
+                raise database.DatabaseUnavailable(current_app.config["RETRY_AFTER_SECONDS"]) from error
             self.last_check = (time.monotonic(), version)
+            return version
+        if self.unreachable_since is not None:
+            log.warning("database reachable again after %.1fs", time.monotonic() - self.unreachable_since)
+            self.unreachable_since = None
+        self.last_check = (time.monotonic(), version)
         return version
 
     def recent_current(self, ttl: float) -> str | None:
         """The current version's name if it was looked up less than `ttl` seconds ago, else None."""
         checked, version = self.last_check
         return version if time.monotonic() - checked < ttl else None
+
+    def reachable(self, wait: float) -> bool:
+        """Whether the database answers `SELECT 1` within `wait` seconds (for /readyz and writes)."""
+        try:
+            self.ping_probe.call(lambda: db.session.execute(text("SELECT 1")), wait)
+            return True
+        except (TimeoutError, SQLAlchemyError):
+            return False
 
     def get(self, version: str) -> Snapshot | None:
         with self.lock:
@@ -204,7 +214,9 @@ class SnapshotStore:
 
 
 def store() -> SnapshotStore:
-    snapshots: SnapshotStore = current_app.extensions.setdefault("snapshots", SnapshotStore())
+    snapshots: SnapshotStore | None = current_app.extensions.get("snapshots")
+    if snapshots is None:
+        snapshots = current_app.extensions.setdefault("snapshots", SnapshotStore())
     return snapshots
 
 

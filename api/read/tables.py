@@ -12,16 +12,15 @@ as missing by pandas and R, and numeric codes lose their leading zeros when read
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from api.read import queries
+from api.read import derived_rows
+from api.read.derived_rows import FIRST_YEAR
 from api.read.snapshot import Record, Snapshot
 from api.rules import status
-from api.rules.status import MINE_BAN_TREATY
 from api.rules.vocabulary import CONFIDENCE as CONFIDENCE_CODES
 from api.rules.vocabulary import DIMENSIONS, POSITIONS
 from api.rules.vocabulary import PRECISION as PRECISION_CODES
@@ -119,103 +118,6 @@ STATE_FK = ("states", "iso3")
 TREATY_FK = ("treaties", "slug")
 
 
-def _records(attribute: str) -> Callable[[Snapshot, date], Iterator[Record]]:
-    def rows(snapshot: Snapshot, day: date) -> Iterator[Record]:
-        records: dict[str, Record] | list[Record] = getattr(snapshot, attribute)
-        return iter(records.values() if isinstance(records, dict) else records)
-    return rows
-
-
-def _memberships(snapshot: Snapshot) -> list[tuple[str, str, list[status.Transition]]]:
-    """(treaty, state, transitions) for every treaty and state, in a stable order."""
-    def compute() -> list[tuple[str, str, list[status.Transition]]]:
-        return [(slug, iso2, membership.timeline) for slug, treaty in sorted(snapshot.treaties.items())
-                for iso2, membership in sorted(queries.memberships(treaty, snapshot=snapshot).items())]
-    return snapshot.once("export_memberships", compute)
-
-
-def _statuses(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
-    for slug, iso2, timeline in _memberships(snapshot):
-        now = status.status_on(timeline, day)
-        yield {"state": iso2, "treaty": slug, "as_of": day, "status": now.status,
-               "since": now.start, "action_id": now.act_id}
-
-
-def _timeline(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
-    for slug, iso2, timeline in _memberships(snapshot):
-        for step, transition in enumerate(timeline, 1):
-            end = timeline[step].start if step < len(timeline) else None
-            yield {"state": iso2, "treaty": slug, "step": step, "status": transition.status,
-                   "start": transition.start, "end": end, "action_id": transition.act_id}
-
-
-def _policies(snapshot: Snapshot, day: date) -> Iterator[queries.PositionInForce]:
-    """Every policy position with what it replaced and when it ended, as the API gives them."""
-    def compute() -> list[queries.PositionInForce]:
-        by_state: defaultdict[str, list[Record]] = defaultdict(list)
-        for position in snapshot.policy_positions:
-            by_state[position.state_iso2].append(position)
-        context = {entry.position.id: entry for positions in by_state.values()
-                   for entry in queries.positions_with_context(positions)}
-        return [context[position.id] for position in snapshot.policy_positions]
-    return iter(snapshot.once("export_policies", compute))
-
-
-def _obligation_status(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
-    for iso2 in sorted(snapshot.states):
-        found = queries.obligations(snapshot.states[iso2], day, snapshot)
-        if found is None:
-            continue
-        for obligation in found.by_article:
-            computed = obligation.state
-            yield {"state": iso2, "as_of": day, "article": obligation.article,
-                   "entry_into_force": found.entry_into_force, "withdrawal_effective": found.withdrawal_effective,
-                   "original_deadline": obligation.original_deadline, "deadline": computed.deadline,
-                   "status": computed.status, "completed": computed.completed, "decided_by": computed.decided_by,
-                   "events": len(obligation.events)}
-
-
-FIRST_YEAR = 1997  # the treaty was adopted and opened for signature in 1997
-
-
-def _country_year(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
-    treaty = snapshot.treaties.get(MINE_BAN_TREATY)
-    if treaty is None:
-        return
-    members = queries.memberships(treaty, snapshot=snapshot)
-    for iso2 in sorted(snapshot.states):
-        state, membership = snapshot.states[iso2], members[iso2]
-        consents = sorted(a.date for a in membership.actions if a.kind in status.CONSENT_KINDS and a.date)
-        positions = queries.policy_positions(state, snapshot)
-        for year in range(FIRST_YEAR, day.year + 1):
-            on = min(date(year, 12, 31), day)
-            now = membership.on(on)
-            row: dict[str, Any] = {"state": iso2, "year": year, "date": on, "status": now.status,
-                   "bound": now.status in status.BOUND_STATUSES,
-                   "consented": max((d for d in consents if d <= on), default=None)}
-            found = queries.obligations(state, on, snapshot)
-            by_article = {o.article: o for o in found.by_article} \
-                if found is not None and found.entry_into_force <= on else {}
-            for article in status.OBLIGATION_MONTHS:
-                obligation = by_article.get(article)
-                row[f"art{article}_status"] = obligation and obligation.state.status
-                row[f"art{article}_deadline"] = obligation and obligation.state.deadline
-            in_force = {e.position.dimension: e.position.position for e in queries.positions_on(positions, on)}
-            for dimension in DIMENSIONS:
-                row[f"policy_{dimension}"] = in_force.get(dimension)
-            yield row
-
-
-def _citations(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
-    tables = (("treaties", snapshot.treaties.values(), "slug"), ("states", snapshot.states.values(), "iso2"),
-              ("treaty_actions", snapshot.treaty_actions, "id"), ("policy_positions", snapshot.policy_positions, "id"),
-              ("obligations", snapshot.obligation_events, "id"))
-    for table, records, key in tables:
-        for record in records:
-            for source in record.sources:
-                yield {"table": table, "record_id": getattr(record, key), "source_id": source.id}
-
-
 def _item(name: str) -> Callable[[Mapping[str, Any]], Any]:
     return lambda row: row[name]
 
@@ -246,7 +148,7 @@ EXPORT_TABLES = {table.name: table for table in (
         need("title", "string", "Title."), need("publisher", "string", "Publisher."),
         Column("published", "date", "Publication date.", missing="Publication date unknown."),
         need("accessed", "date", "When it was read.")),
-        ("id",), _records("sources")),
+        ("id",), derived_rows.records("sources")),
     Table("treaties", "The treaties covered.", (
         _key("slug", "Treaty id."), need("name", "string", "Full name."),
         need("short_name", "string", "Short name."), Column("aliases", "list", "Other names, `;`-joined."),
@@ -257,7 +159,7 @@ EXPORT_TABLES = {table.name: table for table in (
         need("withdrawal_delay_months", "integer", "Months from withdrawal to effect (Art. 20)."),
         need("depositary", "string", "Depositary."),
         Column("untc_reference", "string", "UN Treaty Collection reference."), CONFIDENCE, SOURCES),
-        ("slug",), _records("treaties")),
+        ("slug",), derived_rows.records("treaties")),
     Table("states", "Every state, by ISO 3166-1 code; `iso3` is the key other tables join on.", (
         _key("iso3", ISO3_TEXT.replace(" (table `states`)", "")), need("iso2", "string", ISO2_TEXT),
         need("numeric", "string", NUMERIC_TEXT),
@@ -267,7 +169,7 @@ EXPORT_TABLES = {table.name: table for table in (
         Column("intermediate_region", "string", "UN M49 intermediate region.",
                missing="The subregion has no intermediate region."),
         need("un_member", "boolean", "UN member state."), CONFIDENCE, SOURCES),
-        ("iso3",), _records("states")),
+        ("iso3",), derived_rows.records("states")),
     Table("treaty_actions", "Signatures, consents, withdrawals and declarations, as deposited.", (
         _key("id", "Action id."), *_state_keys(_state_iso2, loads_iso2=True),
         Column("treaty", "string", "Treaty slug.", lambda r: r.treaty_slug, True),
@@ -281,7 +183,7 @@ EXPORT_TABLES = {table.name: table for table in (
                missing="No held withdrawal, or the conflict has not ended."),
         Column("dispute", "string", "A dispute about the act, in words.", missing="No dispute recorded."),
         Column("notes", "string", "Notes."), CONFIDENCE, SOURCES),
-        ("id",), _records("treaty_actions"), {"iso3": STATE_FK, "treaty": TREATY_FK}),
+        ("id",), derived_rows.records("treaty_actions"), {"iso3": STATE_FK, "treaty": TREATY_FK}),
     Table("policy_positions", "National anti-personnel mine policies, one row per change, with what each "
           "replaced and when it ended (as the API gives them).", (
         *(_of_position(c) for c in (
@@ -297,7 +199,7 @@ EXPORT_TABLES = {table.name: table for table in (
                missing="The state's first recorded position in this dimension."),
         Column("ended", "date", "When the next position in the same dimension took effect (as known in this "
                "dataset version).", lambda e: e.ended, derived=True, missing="Still in force.")),
-        ("id",), _policies, {"iso3": STATE_FK, "replaces": ("policy_positions", "id")}),
+        ("id",), derived_rows.policies, {"iso3": STATE_FK, "replaces": ("policy_positions", "id")}),
     Table("obligations", "Facts about Article 4 (stockpile destruction) and 5 (mine clearance) obligations.", (
         _key("id", "Obligation event id."), *_state_keys(_state_iso2, loads_iso2=True),
         need("article", "integer", "4: destroy stockpiles within 4 years of entry into force; 5: clear mined "
@@ -309,13 +211,13 @@ EXPORT_TABLES = {table.name: table for table in (
                missing="Not an extension, or no source gives the new deadline."),
         Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes."),
         CONFIDENCE, SOURCES),
-        ("id",), _records("obligation_events"), {"iso3": STATE_FK}),
+        ("id",), derived_rows.records("obligation_events"), {"iso3": STATE_FK}),
     Table("statuses", "Status of every state under every treaty on `as_of` (default today).", _derived(
         *STATE_KEYS, _key("treaty", "Treaty slug."),
         need("as_of", "date", "The date the status is for."), STATUS,
         Column("since", "date", "Status in force since.", missing="Never a signatory."),
         Column("action_id", "string", "The treaty action that caused it.", missing="Never a signatory.")),
-        ("iso3", "treaty"), _statuses,
+        ("iso3", "treaty"), derived_rows.statuses,
         {"iso3": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")}, dated=True,
         derivation="The status on `as_of` from the state's treaty actions, by Articles 17 and 20."),
     Table("membership_timeline", "Every change of status of every state under every treaty.", _derived(
@@ -324,7 +226,7 @@ EXPORT_TABLES = {table.name: table for table in (
         STATUS, need("start", "date", "In force from."),
         Column("end", "date", "Replaced on.", missing="Still in force."),
         Column("action_id", "string", "The treaty action that caused it.")),
-        ("iso3", "treaty", "step"), _timeline,
+        ("iso3", "treaty", "step"), derived_rows.timeline,
         {"iso3": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")},
         derivation="Every change of the status derived from the state's treaty actions, by Articles 17 and 20."),
     Table("obligation_status", "The Article 4 and 5 obligations of every state the Mine Ban Treaty entered into "
@@ -348,7 +250,7 @@ EXPORT_TABLES = {table.name: table for table in (
                missing="No dated event yet: status unknown."),
         need("events", "integer", "How many of the state's events for this article are known by then "
              "(dated up to the day, and undated ones).")),
-        ("iso3", "article"), _obligation_status, {"iso3": STATE_FK, "decided_by": ("obligations", "id")},
+        ("iso3", "article"), derived_rows.obligation_status, {"iso3": STATE_FK, "decided_by": ("obligations", "id")},
         dated=True,
         derivation="The latest dated event up to the day decides: completed, no_obligation and deadline_missed "
                    "are statuses of their own; after obligation_reported or extension_granted the obligation is "
@@ -377,7 +279,7 @@ EXPORT_TABLES = {table.name: table for table in (
         *(Column(f"policy_{dimension}", "string", f"The state's policy position on {dimension.replace('_', ' ')} "
                  "in force on the day (table `policy_positions`).", enum=POSITIONS,
                  missing="No position recorded in force by then.") for dimension in DIMENSIONS)),
-        ("iso3", "year"), _country_year, {"iso3": STATE_FK}, dated=True,
+        ("iso3", "year"), derived_rows.country_year, {"iso3": STATE_FK}, dated=True,
         derivation=f"Every state appears every year from {FIRST_YEAR}: the data has no dates for when states came "
                    "to exist (South Sudan, for one, appears before 2011). Status and bound as in `statuses`, "
                    "obligations as in `obligation_status` (after a withdrawal took effect, as they stood on the "
@@ -386,7 +288,7 @@ EXPORT_TABLES = {table.name: table for table in (
     Table("citations", "Which source each record cites: one row per record and source.", _derived(
         _key("table", "The record's table."), _key("record_id", "The record's id in that table."),
         _key("source_id", "Source id (table `sources`).")),
-        ("table", "record_id", "source_id"), _citations, {"source_id": ("sources", "id")}),
+        ("table", "record_id", "source_id"), derived_rows.citations, {"source_id": ("sources", "id")}),
 )}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response
 
 from api.extensions import db
 from api.models import DatasetVersion
@@ -14,6 +14,7 @@ from api.read.snapshot import request_snapshot
 from api.routes.arguments import load_query
 from api.routes.listing import ListSpec, page
 from api.routes.schemas import BaseQuery, PagedQuery, QueryDate
+from api.urls import public_url
 
 bp = Blueprint("changes", __name__)
 CHANGE_LIST = ListSpec(fields=("type", "date", "table", "id", "state", "kind", "summary", "recorded_in", "fields"),
@@ -88,19 +89,31 @@ def atom(items: list[dict], title: str, self_url: str) -> Response:
     for item in items[:FEED_SIZE]:
         entry = feed.add_entry(order="append")
         anchor = f"#{item['type']}/{item['table']}/{item['id']}/{item['date']}"
-        entry.id(url_for("changes.index", _external=True) + anchor)
-        entry.title(f"{item['state'] or ''} {item['kind'].replace('_', ' ')}: {item['date']}".strip())
+        if item["recorded_in"]:  # a record can change more than once a day: one entry per version
+            anchor += f"/{item['recorded_in']}"
+        entry.id(public_url("changes.index") + anchor)
+        subject = item["state"] or f"{item['table'].replace('_', ' ')} {item['id']}"
+        entry.title(f"{subject} {item['kind'].replace('_', ' ')}: {item['date']}")
         entry.updated(datetime.combine(date.fromisoformat(item["date"]), time(), UTC))
         entry.summary(item["summary"])
-        if item["state"]:
-            entry.link(href=url_for("countries.history", code=item["state"], _external=True))
+        entry.link(href=_link(item), rel="alternate")  # Atom requires one (there is no content)
     return Response(feed.atom_str(pretty=False), mimetype="application/atom+xml")
+
+
+def _link(item: dict) -> str:
+    """Where an entry points: its country's history; else the source itself; else the record's
+    revisions (every change, of every kind of record, has one)."""
+    if item["state"]:
+        return public_url("countries.history", code=item["state"])
+    if item["table"] == "source":
+        return public_url("sources.show", id=item["id"])
+    return public_url("revisions.show", table=item["table"], id=item["id"])
 
 
 @bp.get("/api/v1/changes.atom")
 def feed():
     args = load_query(FeedQuery())
-    return atom(change_items(args["since"]), "Mine Ban Treaty: changes", url_for("changes.feed", _external=True))
+    return atom(change_items(args["since"]), "Mine Ban Treaty: changes", public_url("changes.feed"))
 
 
 @bp.get("/api/v1/countries/<code>/changes.atom")
@@ -108,4 +121,4 @@ def country_feed(code: str):
     args = load_query(FeedQuery())
     state = queries.get_state(code)
     return atom(change_items(args["since"], state.iso2), f"Mine Ban Treaty: changes for {state.name}",
-                url_for("changes.country_feed", code=state.iso2, _external=True))
+                public_url("changes.country_feed", code=state.iso2))

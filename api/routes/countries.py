@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import Blueprint
 
-from api.read import queries, snapshot
+from api.read import clock, queries, search
 from api.read.representations import (
     ObligationEventOut,
     ObligationOut,
@@ -49,7 +49,7 @@ HISTORY_LIST = ListSpec(fields=("type", "date", "record"), sort_keys=("date", "t
 
 def _search_rank(membership: queries.Membership, text: str) -> int:
     """The rank of a state `matches()` kept for `q=text`: one that `text` names, so never None."""
-    rank = queries.search_rank(membership.state, text)
+    rank = search.search_rank(membership.state, text)
     assert rank is not None, f"{membership.state.iso2} does not match {text!r}"
     return rank
 
@@ -70,7 +70,7 @@ def index():
 def show(code: str):
     load_query(EmptyQuery())
     depends_on_today()
-    state, today = queries.get_state(code), snapshot.today()
+    state, today = queries.get_state(code), clock.today()
     statuses = [status_body(queries.memberships(t, state)[state.iso2], t, today) for t in queries.all_treaties()]
     positions = queries.positions_on(queries.policy_positions(state), today)
     return {**state_out.dump(state), "as_of": today.isoformat(), "statuses": statuses,

@@ -28,12 +28,16 @@ def show():
     """The selected (default: current) version, its licence and its citation."""
     load_query(EmptyQuery())
     snapshot = request_snapshot()
-    row = db.session.execute(db.select(DatasetVersion.previous, DatasetVersion.changes)
-                             .where(DatasetVersion.version == snapshot.version)).one()
-    return {"version": snapshot.version, "released": _stamp(snapshot.released), "previous": row.previous,
+    # read once per version, then from memory: the version's answer survives a database outage
+    def row():
+        found = db.session.execute(db.select(DatasetVersion.previous, DatasetVersion.changes)
+                                   .where(DatasetVersion.version == snapshot.version)).one()
+        return found.previous, len(found.changes)
+    previous, changes = snapshot.once("dataset_row", row)
+    return {"version": snapshot.version, "released": _stamp(snapshot.released), "previous": previous,
             "licence": LICENCE, "citation": citation(snapshot.version, snapshot.released,
                                                      current_app.config["PUBLIC_URL"]),
-            "changes": len(row.changes), "exports": url_for("exports.index"),
+            "changes": changes, "exports": url_for("exports.index"),
             "versions": url_for("dataset.versions")}
 
 
@@ -41,8 +45,10 @@ def show():
 def versions():
     """Every version, newest first, up to the selected one."""
     load_query(EmptyQuery())
-    items = [{"version": v.version, "released": _stamp(v.loaded_at), "previous": v.previous,
-              "changes": len(v.changes)} for v in _chain(request_snapshot().version)]
+    snapshot = request_snapshot()
+    items = snapshot.once("versions", lambda: [
+        {"version": v.version, "released": _stamp(v.loaded_at), "previous": v.previous, "changes": len(v.changes)}
+        for v in _chain(snapshot.version)])
     return {"count": len(items), "items": items}
 
 

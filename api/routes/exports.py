@@ -15,7 +15,8 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from api.problems import Problem
 from api.read import formats, package
-from api.read.snapshot import Snapshot, latest_snapshot, request_snapshot, today
+from api.read.clock import today
+from api.read.snapshot import Snapshot, latest_snapshot, request_snapshot
 from api.read.tables import EXPORT_TABLES
 from api.routes.arguments import load_query
 from api.routes.schemas import AsOfQuery

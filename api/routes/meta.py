@@ -2,11 +2,11 @@
 import functools
 
 from flask import Blueprint, Response, current_app, render_template, url_for
-from sqlalchemy import text
 
 from api.config import ROOT
-from api.extensions import db
+from api.middleware import traffic
 from api.problems import Problem
+from api.read.snapshot import store
 
 bp = Blueprint("meta", __name__)
 
@@ -52,14 +52,18 @@ def docs():
 
 @bp.get("/healthz")
 def healthz():
+    """The process answers: no database, no Redis (the rate limiter skips this route)."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
 def readyz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as error:
-        current_app.logger.error("readiness check failed: %s", error)
-        raise Problem(503, "The database is unreachable.")
-    return {"status": "ready"}
+    """503 (quickly) when the database does not answer: this instance cannot write, and cannot load a
+    new dataset version. Redis being down is reported in `degraded`, but the instance stays in
+    rotation: rate limits fall back to per-process counters."""
+    config = current_app.config
+    if not store().reachable(config["VERSION_CHECK_WAIT"]):
+        current_app.logger.error("readiness check failed: the database did not answer")
+        raise Problem(503, "The database is unreachable.", headers={"Retry-After": str(config["RETRY_AFTER_SECONDS"])})
+    degraded = [reason for reason in (traffic.limits_degraded(),) if reason]
+    return {"status": "ready", "degraded": degraded}

@@ -4,7 +4,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.problems import DATE_HELP
-from api.read.snapshot import today
+from api.read.clock import today
 from api.routes.listing import ListQuery
 from api.rules.status import MINE_BAN_TREATY, STATUSES
 from api.write.record_schemas import DIMENSIONS

@@ -3,13 +3,14 @@ and sources, and correct them. Every route needs a `curator` token; the work is 
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from api.extensions import db
 from api.problems import Problem
+from api.read.snapshot import store
 from api.routes.tokens import requires
 from api.write import curation, idempotency, revisions
-from api.write.records import lock_writes
+from api.write.records import WriteLockBusy, lock_writes
 
 bp = Blueprint("writes", __name__, url_prefix="/api/v1")
 COLLECTIONS = {"treaty-actions": "treaty_action", "policy-positions": "policy_position",
@@ -30,10 +31,26 @@ def _answer(written: curation.Written):
     return body, 201, headers
 
 
+@bp.before_request
+def _database_answers():
+    """A write needs the database (also to check its token): when it does not answer within
+    WRITE_LOCK_TIMEOUT, refuse now with a 503 rather than hold the worker on a hung connection."""
+    config = current_app.config
+    if request.method == "POST" and not store().reachable(config["WRITE_LOCK_TIMEOUT"]):
+        raise Problem(503, "The database is unreachable, so nothing was written; retry after the "
+                           "Retry-After delay (with the same Idempotency-Key).",
+                      headers={"Retry-After": str(config["RETRY_AFTER_SECONDS"])})
+
+
 def _write(work):
     """Run `work(body, author)` once per Idempotency-Key, in one locked transaction."""
     try:
-        lock_writes()
+        try:
+            lock_writes(current_app.config["WRITE_LOCK_TIMEOUT"])
+        except WriteLockBusy as busy:
+            raise Problem(503, f"Another write is in progress ({busy}); nothing was written. Retry after the "
+                               "Retry-After delay, with the same Idempotency-Key.",
+                          headers={"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}) from None
         body, key = _body(), idempotency.key()
         digest = idempotency.request_hash(body)
         answer = idempotency.replay(g.token, key, digest) if key else None

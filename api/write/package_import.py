@@ -23,9 +23,9 @@ from marshmallow import ValidationError
 from api.extensions import db
 from api.models import DatasetVersion
 from api.read import snapshot as snapshots
-from api.read.formats import csv_chunks, fingerprint
+from api.read.clock import today
+from api.read.formats import csv_chunks, fingerprint, unneutralise
 from api.read.package import DESCRIPTOR, path_of
-from api.read.snapshot import today
 from api.read.tables import EXPORT_TABLES
 from api.write.records import MODELS
 from api.write.seed import apply_seed
@@ -74,7 +74,9 @@ def read_package(path: str) -> tuple[dict, dict[str, bytes]]:
 
 
 def _cell(column, text: str):
-    """A CSV cell as the value a record schema loads (dates stay ISO text)."""
+    """A CSV cell as the value a record schema loads (dates stay ISO text; text un-neutralised)."""
+    if column.type in ("string", "list"):
+        text = unneutralise(text)
     if column.type == "list":
         return text.split(";") if text else []
     if text == "":

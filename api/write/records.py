@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
 from api.extensions import db
 from api.models import ObligationEvent, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
 
@@ -86,10 +89,35 @@ def apply_table(model, diff: TableDiff, sources: dict[str, Source]) -> None:
     db.session.flush()
 
 
-def lock_writes() -> None:
+class WriteLockBusy(Exception):
+    """The write lock was not free within the time allowed; nothing was written."""
+
+
+def lock_writes(timeout: float | None = None) -> None:
     """Serialize writers until this transaction ends: a row lock on PostgreSQL, the database
     write lock on SQLite. Reads after it see every earlier write committed. Take it once per
-    transaction, before reading what the write depends on."""
-    locked = db.session.execute(db.update(WriteLock).where(WriteLock.id == 1).values(writes=WriteLock.writes + 1))
+    transaction, before reading what the write depends on. With `timeout` (seconds), waiting
+    longer raises WriteLockBusy (PostgreSQL lock_timeout, SQLite busy timeout); without, the
+    database's own default applies (seeds wait)."""
+    dialect = db.session.get_bind().dialect.name
+    if timeout is not None:
+        milliseconds = max(1, int(timeout * 1000))
+        if dialect == "postgresql":
+            db.session.execute(text(f"SET LOCAL lock_timeout = {milliseconds}"))
+        elif dialect == "sqlite":
+            db.session.execute(text(f"PRAGMA busy_timeout = {milliseconds}"))
+    try:
+        locked = db.session.execute(db.update(WriteLock).where(WriteLock.id == 1)
+                                    .values(writes=WriteLock.writes + 1))
+    except OperationalError as error:
+        if timeout is not None and _lock_busy(error):
+            raise WriteLockBusy(f"the write lock stayed busy for {timeout:g}s") from error
+        raise
     if getattr(locked, "rowcount", 0) != 1:  # an UPDATE's result is a CursorResult
         raise WriteLockMissing("No write_lock row to lock; run `flask db upgrade`.")
+    if timeout is not None and dialect == "postgresql":
+        db.session.execute(text("SET LOCAL lock_timeout = 0"))  # held now: the rest of the write may wait
+
+
+def _lock_busy(error: OperationalError) -> bool:
+    return getattr(error.orig, "sqlstate", None) == "55P03" or "database is locked" in str(error.orig)

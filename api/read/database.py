@@ -1,0 +1,77 @@
+"""Database calls that a read may make (the current version's name, a ping), bounded in time: a
+hung database costs a request at most VERSION_CHECK_WAIT, never the connection's own timeouts."""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+from flask import Flask, current_app
+from sqlalchemy import text
+
+from api.extensions import db
+from api.models import DatasetVersion
+from api.problems import Problem
+
+T = TypeVar("T")
+
+
+class Probe:
+    """One database call at a time, in its own thread and app context, waited for with a bound.
+
+    A database that refuses connections fails at once, but a hung one (a network that drops
+    packets, a server that accepts and never answers) would hold the request thread for as long as
+    the operating system keeps the connection. The call runs in a thread instead: the request
+    waits at most `wait` seconds; a request that finds a call already running does not wait at
+    all. The stuck thread ends when its connection does (keepalives, or the network coming back).
+    """
+
+    def __init__(self) -> None:
+        self.lock, self.started = threading.Lock(), 0.0
+        self.running: Future[Any] | None = None
+
+    def call(self, work: Callable[[], T], wait: float) -> T:
+        """`work()`'s result; raises its exception, or TimeoutError after `wait` seconds. While a call
+        is running, another caller gets its answer instead (one call for both), waiting only as
+        long as the first one's `wait` allows."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy's stubs lack it
+        with self.lock:
+            now = time.monotonic()
+            if self.running is None or self.running.done():
+                self.running, self.started = Future(), now
+                threading.Thread(target=self._run, args=(app, work, self.running), daemon=True).start()
+            future, left = self.running, self.started + wait - now
+        try:
+            if left <= 0:
+                raise FutureTimeout
+            result: T = future.result(timeout=left)
+            return result
+        except FutureTimeout:
+            raise TimeoutError(f"no answer from the database within {wait}s") from None
+
+    @staticmethod
+    def _run(app: Flask, work: Callable[[], Any], future: Future[Any]) -> None:
+        with app.app_context():
+            try:
+                future.set_result(work())
+            except BaseException as error:  # handed to the waiting request, if any
+                future.set_exception(error)
+            finally:
+                db.session.remove()
+
+
+def latest_version() -> str | None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL statement_timeout = 2000"))  # a busy server: this check only
+    version: str | None = db.session.scalar(db.select(DatasetVersion.version)
+                                            .order_by(DatasetVersion.loaded_at.desc()).limit(1))
+    return version
+
+
+class DatabaseUnavailable(Problem):
+    def __init__(self, retry_after: int):
+        super().__init__(503, "The database is unreachable and no data is loaded in this process yet; "
+                              "try again shortly.", headers={"Retry-After": str(retry_after)})
