@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from api import status
+from api.rules import status
 from api.rules.status import rules_of
 from api.write.seed_files import read_seed
 
