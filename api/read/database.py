@@ -54,13 +54,17 @@ class Probe:
 
     @staticmethod
     def _run(app: Flask, work: Callable[[], Any], future: Future[Any]) -> None:
+        # The connection goes back to the pool before the waiting request is answered: after that
+        # the app (a test, a worker shutting down) may dispose of the pool at any moment.
         with app.app_context():
             try:
-                future.set_result(work())
+                result = work()
             except BaseException as error:  # handed to the waiting request, if any
-                future.set_exception(error)
-            finally:
                 db.session.remove()
+                future.set_exception(error)
+                return
+            db.session.remove()
+            future.set_result(result)
 
 
 def latest_version() -> str | None:
