@@ -387,3 +387,13 @@ def test_neutralised_cells_read_back_exactly():
         assert neutralise(text)[:1] not in ("=", "+", "-", "@", "\t", "\r")
     assert neutralise("'limited basis'") == "'limited basis'" and neutralise("'=1") == "''=1"
     assert (_csv_cell(-5), _csv_cell("-5"), _csv_cell(["-a", "b"])) == ("-5", "'-5", "'-a;b")
+
+
+def test_the_panel_stops_the_year_after_the_release_whatever_as_of_asks(client):
+    """`as_of=9999-12-31` must not cost 8,000 years of rows (the fuzz found it): the panel ends
+    the year after the dataset version's release, on its 31 December."""
+    released = int(client.get("/api/v1/dataset").get_json()["released"][:4])
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/api/v1/exports/country_year.csv?as_of=9999-12-31").data.decode(), newline="")))
+    assert {int(r["year"]) for r in rows} == set(range(1997, released + 2))
+    assert max(r["date"] for r in rows) == f"{released + 1}-12-31"

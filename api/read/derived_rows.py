@@ -2,6 +2,7 @@
 with the read queries (statuses, timelines, obligations, the country-year panel, citations)."""
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -77,27 +78,34 @@ def country_year(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     if treaty is None:
         return
     members = queries.memberships(treaty, snapshot=snapshot)
+    # Up to the year of `as_of`, but no further than the year after the release: the data knows
+    # nothing later, and `as_of=9999-12-31` must not cost 8,000 years of rows.
     for iso2 in sorted(snapshot.states):
-        state, membership = snapshot.states[iso2], members[iso2]
-        consents = sorted(a.date for a in membership.actions if a.kind in status.CONSENT_KINDS and a.date)
-        positions = queries.policy_positions(state, snapshot)
-        for year in range(FIRST_YEAR, day.year + 1):
+        for year in range(FIRST_YEAR, min(day.year, snapshot.released.year + 1) + 1):
             on = min(date(year, 12, 31), day)
-            now = membership.on(on)
-            row: dict[str, Any] = {"state": iso2, "year": year, "date": on, "status": now.status,
-                   "bound": now.status in status.BOUND_STATUSES,
-                   "consented": max((d for d in consents if d <= on), default=None)}
-            found = queries.obligations(state, on, snapshot)
-            by_article = {o.article: o for o in found.by_article} \
-                if found is not None and found.entry_into_force <= on else {}
-            for article in status.OBLIGATION_MONTHS:
-                obligation = by_article.get(article)
-                row[f"art{article}_status"] = obligation and obligation.state.status
-                row[f"art{article}_deadline"] = obligation and obligation.state.deadline
-            in_force = {e.position.dimension: e.position.position for e in queries.positions_on(positions, on)}
-            for dimension in DIMENSIONS:
-                row[f"policy_{dimension}"] = in_force.get(dimension)
-            yield row
+            # A year-end row is the same whatever `as_of` asked for it: computed once per version.
+            row = snapshot.once(("country_year", iso2, on),
+                                functools.partial(_state_on, snapshot, snapshot.states[iso2], members[iso2], on))
+            yield {"state": iso2, "year": year, **row}
+
+
+def _state_on(snapshot: Snapshot, state: Record, membership: queries.Membership, on: date) -> dict[str, Any]:
+    """One state's row of the panel for the day `on`: status, consent, obligations, policies."""
+    consents = [a.date for a in membership.actions if a.kind in status.CONSENT_KINDS and a.date]
+    now = membership.on(on)
+    row: dict[str, Any] = {"date": on, "status": now.status, "bound": now.status in status.BOUND_STATUSES,
+                           "consented": max((d for d in consents if d <= on), default=None)}
+    found = queries.obligations(state, on, snapshot)
+    by_article = {o.article: o for o in found.by_article} if found is not None and found.entry_into_force <= on else {}
+    for article in status.OBLIGATION_MONTHS:
+        obligation = by_article.get(article)
+        row[f"art{article}_status"] = obligation and obligation.state.status
+        row[f"art{article}_deadline"] = obligation and obligation.state.deadline
+    positions = queries.policy_positions(state, snapshot)
+    in_force = {e.position.dimension: e.position.position for e in queries.positions_on(positions, on)}
+    for dimension in DIMENSIONS:
+        row[f"policy_{dimension}"] = in_force.get(dimension)
+    return row
 
 
 def citations(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:

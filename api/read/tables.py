@@ -259,8 +259,8 @@ EXPORT_TABLES = {table.name: table for table in (
                    "obligation. Same-day events are read in the order report, missed deadline, extension, "
                    "completion."),
     Table("country_year", "A country-year panel for the Mine Ban Treaty: one row per state per year from "
-          f"{FIRST_YEAR} to the year of `as_of` (default today), as things stood on 31 December (or on `as_of` in "
-          "its own year).", _derived(
+          f"{FIRST_YEAR} to the year of `as_of` (default today; at most the year after the dataset version's "
+          "release), as things stood on 31 December (or on `as_of` in its own year).", _derived(
         *STATE_KEYS, need("year", "integer", "The year."),
         need("date", "date", "The day the row describes: 31 December of `year`, or `as_of` in the year of "
              "`as_of`."),
