@@ -35,6 +35,8 @@ NGINX = "/usr/sbin/nginx"
 HOST = "treaty.example.org"  # deploy/nginx.conf's server_name
 REDIS = ("127.0.0.1", 6379)
 
+pytestmark = pytest.mark.slow  # real nginx, gunicorn and PostgreSQL processes
+
 
 def test_instance_directory_is_created_only_for_sqlite(monkeypatch, tmp_path):
     """A read-only root filesystem: the app no longer needs to create instance/ unless it uses SQLite."""

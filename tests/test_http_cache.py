@@ -1,6 +1,7 @@
 """Conditional requests, compression, version headers, and reading an earlier dataset version."""
 import gzip
 
+import pytest
 import yaml
 from helpers import edit, seed
 
@@ -76,6 +77,7 @@ def test_query_variants_of_one_read_share_one_cache_entry(app_factory):
         assert again.headers["X-Cache"] == "hit" and again.data == first.data, variant
 
 
+@pytest.mark.slow  # thousands of varied reads
 def test_the_response_cache_stays_under_its_byte_bound(app_factory):
     """Thousands of varied reads: the cache keeps the most recent answers within RESPONSE_CACHE_BYTES."""
     bound = 300_000
