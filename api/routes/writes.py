@@ -9,7 +9,7 @@ from api.extensions import db
 from api.problems import Problem
 from api.read.snapshot import store
 from api.routes.tokens import requires
-from api.write import curation, idempotency, revisions
+from api.write import curation, idempotency, json_body, revisions
 from api.write.records import WriteLockBusy, lock_writes
 
 bp = Blueprint("writes", __name__, url_prefix="/api/v1")
@@ -18,10 +18,9 @@ COLLECTIONS = {"treaty-actions": "treaty_action", "policy-positions": "policy_po
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
+    if not request.is_json:
         raise Problem(400, "The body must be a JSON object (Content-Type: application/json).")
-    return body
+    return json_body.parse_object(request.get_data(cache=True))
 
 
 def _answer(written: curation.Written):
