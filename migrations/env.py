@@ -2,6 +2,7 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.script import ScriptDirectory
 from flask import current_app
 
 # this is the Alembic Config object, which provides
@@ -43,6 +44,28 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+def is_downgrade(current: tuple[str, ...], target: str | None) -> bool:
+    """Whether moving from `current` to `target` goes back: to base (None), relatively, or to an ancestor."""
+    if not current or target in ("head", "heads") or (target or "").startswith("+"):
+        return False
+    if target in (None, "base") or target.startswith("-") or "@-" in target:
+        return True
+    script = ScriptDirectory.from_config(config)
+    destination = script.get_revision(target)
+    ancestors = {r.revision for head in current for r in script.iterate_revisions(head, "base")}
+    return destination is None or (destination.revision in ancestors and destination.revision not in current)
+
+
+def refuse_unconfirmed_downgrade(current: tuple[str, ...]) -> None:
+    """Every downgrade here drops tables or columns, and with them data that no upgrade brings
+    back: run one only when asked in words (`flask db downgrade -x data-loss=yes`)."""
+    if is_downgrade(current, context.get_revision_argument()) and \
+            context.get_x_argument(as_dictionary=True).get("data-loss") != "yes":
+        raise SystemExit("Refusing to downgrade: it drops tables or columns and their data. "
+                         "Back up first (docs/operations.md), then run "
+                         "`flask db downgrade -x data-loss=yes`.")
 
 
 def run_migrations_offline():
@@ -96,6 +119,7 @@ def run_migrations_online():
             target_metadata=get_metadata(),
             **conf_args
         )
+        refuse_unconfirmed_downgrade(context.get_context().get_current_heads())
 
         with context.begin_transaction():
             context.run_migrations()

@@ -23,3 +23,26 @@ def test_the_check_sees_a_model_the_migrations_lack(empty_app):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), extra)
     assert [d[0] for d in differences] == ["add_column"] and differences[0][3].name == "unmigrated"
+
+
+def _revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_a_downgrade_refuses_to_drop_data_unless_asked(empty_app):
+    """Every downgrade drops tables or columns: without `-x data-loss=yes` it refuses, and the
+    schema stays where it was; with it, it runs; an upgrade never needs it."""
+    cli = empty_app.test_cli_runner()
+    head = _revision()
+    assert head is not None
+    first = "57f9749492f1"  # the initial schema
+    for args in (["db", "downgrade"], ["db", "downgrade", "base"], ["db", "downgrade", first]):
+        result = cli.invoke(args=args)
+        assert result.exit_code != 0 and "Refusing to downgrade" in str(result.exception), (args, result.output)
+        assert _revision() == head
+    result = cli.invoke(args=["db", "-x", "data-loss=yes", "downgrade"])
+    assert result.exit_code == 0, result.output
+    assert _revision() not in (head, None)
+    result = cli.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0 and _revision() == head
