@@ -127,6 +127,9 @@ class ObligationEvent(Model):
 class DatasetVersion(Model):
     """One published version of the data: a snapshot of every table and what changed."""
     version: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    # publication order, assigned under the write lock: the newest version is the highest number,
+    # whatever the clocks of the machines that wrote them say
+    sequence: Mapped[int] = mapped_column(unique=True)
     content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     loaded_at: Mapped[datetime] = mapped_column(index=True)
     previous: Mapped[str | None] = mapped_column(sa.String(40))

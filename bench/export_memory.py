@@ -85,7 +85,7 @@ def build_database(rows: int, path: str) -> None:
         payload = json.dumps(synthetic_tables(rows), sort_keys=True, separators=(",", ":")).encode()
         digest = hashlib.sha256(payload).hexdigest()
         db.session.add(DatasetVersion(version=f"2026.01.01-{digest[:8]}", content_hash=digest,
-                                      loaded_at=datetime(2026, 1, 1), changes=[],
+                                      sequence=1, loaded_at=datetime(2026, 1, 1), changes=[],
                                       snapshot=zlib.compress(payload, 6)))
         db.session.commit()
 

@@ -227,3 +227,22 @@ def test_a_writer_waits_for_the_lock_a_bounded_time_then_a_retry_writes_once(app
     after = counts()
     assert after["PolicyPosition"] == before["PolicyPosition"] + 1
     assert after["DatasetVersion"] == before["DatasetVersion"] + 1
+
+
+def test_the_newest_version_is_the_last_published_whatever_the_clocks_say(app, client, auth):
+    """Two instances with skewed clocks: the version published second is newer even when its
+    writer's clock said it was earlier (issue 13: chosen by a database sequence, not by clocks)."""
+    from datetime import datetime
+
+    from api.read.database import latest_version
+    first = client.post("/api/v1/policy-positions", json=US_POSITION, headers=auth).json["dataset_version"]
+    db.session.get(DatasetVersion, first).loaded_at = datetime(2099, 1, 1)  # a clock far ahead
+    db.session.commit()
+    second = client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth).json["dataset_version"]
+    assert second != first
+    sequences = {v.version: v.sequence for v in db.session.scalars(db.select(DatasetVersion))}
+    assert sequences[second] == sequences[first] + 1 == max(sequences.values())
+    assert latest_version() == second
+    assert client.get("/api/v1/dataset").json["version"] == second
+    changed = [c["id"] for c in client.get("/api/v1/changes?since=1997-01-01").json["items"] if c.get("recorded_in")]
+    assert sorted(changed) == sorted(["us-2026-03-01-use", NEW_SOURCE["id"]])  # the clock-skewed one too

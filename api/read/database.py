@@ -71,7 +71,7 @@ def latest_version() -> str | None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL statement_timeout = 2000"))  # a busy server: this check only
     version: str | None = db.session.scalar(db.select(DatasetVersion.version)
-                                            .order_by(DatasetVersion.loaded_at.desc()).limit(1))
+                                            .order_by(DatasetVersion.sequence.desc()).limit(1))
     return version
 
 

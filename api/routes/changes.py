@@ -49,9 +49,11 @@ def _event(record, table: str) -> dict:
 def _recorded_changes() -> list[dict]:
     """Record-level changes of every version after the first (the first is the baseline)."""
     def load():
+        selected = db.select(DatasetVersion.sequence).where(DatasetVersion.version == request_snapshot().version)
         rows = db.session.execute(db.select(DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.changes)
-                                  .order_by(DatasetVersion.loaded_at)).all()
-        released = [row for row in rows if row.loaded_at <= request_snapshot().released][1:]
+                                  .where(DatasetVersion.sequence <= selected.scalar_subquery())
+                                  .order_by(DatasetVersion.sequence)).all()
+        released = rows[1:]
         return [(row.version, row.loaded_at, change) for row in released for change in row.changes]
     return request_snapshot().once("recorded_changes", load)
 

@@ -61,7 +61,7 @@ def typed_changes(diffs: dict[str, TableDiff]) -> list[dict]:
 
 
 def latest() -> DatasetVersion | None:
-    return db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.loaded_at.desc())).first()
+    return db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.sequence.desc())).first()
 
 
 def record_version(changes: list[dict]) -> DatasetVersion | None:
@@ -79,6 +79,7 @@ def record_version(changes: list[dict]) -> DatasetVersion | None:
         content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
     now = datetime.now(UTC).replace(tzinfo=None)
     version = DatasetVersion(version=f"{now:%Y.%m.%d}-{content_hash[:8]}", content_hash=content_hash,
+                             sequence=previous.sequence + 1 if previous else 1,
                              loaded_at=now, previous=previous.version if previous else None,
                              changes=changes, snapshot=zlib.compress(payload, 9))
     db.session.add(version)
