@@ -10,6 +10,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from api.urls import redacted_query
+
 log = logging.getLogger(__name__)
 DATE_HELP = "Not a valid date; use YYYY-MM-DD, for example 2021-04-06."
 
@@ -52,7 +54,7 @@ def _body(problem: Problem) -> dict:
 
 def _instance() -> str:
     """The request's path and query, safe even when the query is not valid UTF-8."""
-    query = request.query_string.decode("utf-8", "replace")
+    query = redacted_query(request.query_string.decode("utf-8", "replace"))
     return f"{request.path}?{query}" if query else request.path
 
 

@@ -96,3 +96,23 @@ def test_request_id_is_echoed_or_made_and_logged(client):
     assert [line["request_id"] for line in collect.lines] == ["story-42", made.headers["X-Request-ID"]]
     assert collect.lines[0]["status"] == 200
     assert {"method", "path", "ms", "ip", "dataset_version"} <= set(collect.lines[0])
+
+
+@pytest.mark.parametrize("name", ["api_key", "token", "access_token", "password"])
+def test_credentials_in_the_query_are_refused_and_never_logged_or_echoed(client, name):
+    """A key pasted into a URL: a 400 that says where keys go; neither the problem (its `instance`)
+    nor the access log line repeats the secret."""
+    secret = "s3cr3t-0f-a-reader"
+    collect, logger = Collect(), logging.getLogger("api.access")
+    logger.addHandler(collect)
+    try:
+        response = client.get(f"/api/v1/countries?q=x&{name}={secret}")
+    finally:
+        logger.removeHandler(collect)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["invalid-params"][0]["name"] == name
+    assert "X-API-Key or Authorization header" in body["invalid-params"][0]["reason"]
+    assert secret not in response.get_data(as_text=True)
+    assert f"{name}=REDACTED" in body["instance"]
+    assert len(collect.lines) == 1 and collect.lines[0]["query"] == f"q=x&{name}=REDACTED"

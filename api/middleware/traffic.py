@@ -19,6 +19,7 @@ from flask_cors import CORS
 from flask_limiter import Limiter, RateLimitExceeded
 
 from api.problems import Problem, problem_response
+from api.urls import redacted_query
 
 EXPOSED = ["ETag", "Last-Modified", "Link", "X-Total-Count", "RateLimit-Limit", "RateLimit-Remaining",
            "RateLimit-Reset", "Retry-After", "X-Request-ID", "X-API-Version", "X-Dataset-Version",
@@ -76,7 +77,7 @@ def log_access(environ: dict, request_id: str, status: int, started: float, head
         return
     access_log.info(json.dumps({
         "request_id": request_id, "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"),
-        "query": environ.get("QUERY_STRING", "")[:1000], "status": status,
+        "query": redacted_query(environ.get("QUERY_STRING", ""))[:1000], "status": status,
         "ms": round((time.perf_counter() - started) * 1000, 2), "ip": environ.get("REMOTE_ADDR"),
         "dataset_version": headers.get("X-Dataset-Version"), "cache": headers.get("X-Cache"),
         "bytes": headers.get("Content-Length")}))

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError
 
 from api.problems import Problem
 from api.read.snapshot import depends_on_today, request_snapshot
+from api.urls import CREDENTIAL
 
 # Parameters any read accepts and ignores: cache-busters (jQuery's `_`) and campaign tags (`utm_*`).
 IGNORED_PARAMETERS = ("_",)
@@ -38,6 +39,9 @@ def load_query(schema: Schema) -> dict:
         valid = ", ".join(sorted(field.data_key or name for name, field in schema.load_fields.items())) or "none"
         messages = error.messages if isinstance(error.messages, dict) else {}
         for name, reasons in messages.items():
-            if reasons == ["Unknown field."]:
+            if reasons == ["Unknown field."] and CREDENTIAL.match(name):
+                error.messages[name] = ["Credentials are not accepted in the URL (logs and caches keep URLs); "
+                                        "send them in the X-API-Key or Authorization header."]
+            elif reasons == ["Unknown field."]:
                 error.messages[name] = [f"Unknown parameter; valid parameters: {valid}."]
         raise

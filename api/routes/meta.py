@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from api.config import ROOT
 from api.middleware import traffic
 from api.problems import Problem
-from api.read.snapshot import store
+from api.read.snapshot import latest_snapshot, store
 
 bp = Blueprint("meta", __name__)
 
@@ -62,8 +62,14 @@ def readyz():
     new dataset version. Redis being down is reported in `degraded`, but the instance stays in
     rotation: rate limits fall back to per-process counters."""
     config = current_app.config
+    retry = {"Retry-After": str(config["RETRY_AFTER_SECONDS"])}
     if not store().reachable(config["VERSION_CHECK_WAIT"]):
         current_app.logger.error("readiness check failed: the database did not answer")
-        raise Problem(503, "The database is unreachable.", headers={"Retry-After": str(config["RETRY_AFTER_SECONDS"])})
+        raise Problem(503, "The database is unreachable.", headers=retry)
+    try:
+        latest_snapshot()  # also builds it here, so the first routed read does not pay for it
+    except Problem:
+        raise Problem(503, "No dataset version is loaded yet: run `flask seed` (the migrate job).",
+                      headers=retry) from None
     degraded = [reason for reason in (traffic.limits_degraded(),) if reason]
     return {"status": "ready", "degraded": degraded}
