@@ -217,6 +217,13 @@ def test_a_report_after_completion_reopens_nothing():
         s.ObligationState(s.COMPLETED, date(2003, 3, 1), date(1999, 3, 15), events[0].id)
 
 
+def test_no_mined_areas_stated_after_a_completion_keeps_the_completion():
+    """Moldova completed clearance in 2000 and later said it had no mined areas (Landmine Monitor)."""
+    events = [event(s.COMPLETED, date(2000, 8, 1)), event(s.NO_OBLIGATION, date(2012, 12, 17))]
+    assert s.obligation_on(date(2011, 3, 1), events, date(2020, 1, 1)) == \
+        s.ObligationState(s.COMPLETED, date(2011, 3, 1), date(2000, 8, 1), events[0].id)
+
+
 def test_new_mined_areas_after_completion_reopen_the_obligation_with_a_new_deadline():
     events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)), event(s.COMPLETED, date(2009, 2, 1)),
               event(s.OBLIGATION_REPORTED, date(2012, 5, 1)),

@@ -219,16 +219,17 @@ def _events_until(events: list[ObligationFact], on: date) -> list[ObligationFact
 def obligation_on(original: date, events: list[ObligationFact], on: date) -> ObligationState:
     """The obligation on `on`, given its original deadline and the state's events for it.
 
-    The latest dated event up to `on` decides the status. A report dated after a completion
-    changes nothing (states report stockpiles they have already destroyed); an extension, or a
+    The latest dated event up to `on` decides the status. A report, or a "no obligation"
+    statement, dated after a completion changes nothing (states report stockpiles they have
+    already destroyed, and say they have no mined areas once cleared); an extension, or a
     source saying the deadline was missed, re-opens a completed obligation (new mined areas or
     stocks found later)."""
     deadline: date | None = original
     completed: date | None = None
     deciding: ObligationFact | None = None
     for event in _events_until(events, on):
-        if event.kind == OBLIGATION_REPORTED and completed is not None:
-            continue
+        if event.kind in (OBLIGATION_REPORTED, NO_OBLIGATION) and completed is not None:
+            continue  # a later report, or "no mined areas" after clearing them, confirms the completion
         if event.kind == EXTENSION_GRANTED:
             deadline, completed = event.deadline, None
         elif event.kind == DEADLINE_MISSED:  # stocks found after a completion, say
