@@ -118,6 +118,10 @@ SPOT_CHECKS = [  # (code, as_of, status, since): from the treaty-action sources 
     ("US", "2026-11-28", "not_signatory", None), ("RU", "2026-11-28", "not_signatory", None),
     ("CN", "2026-11-28", "not_signatory", None), ("IN", "2026-11-28", "not_signatory", None),
     ("LB", "2026-11-28", "not_signatory", None),
+    # States that did not exist yet: first days as states from the Gleditsch-Ward list (seed_data/states.yaml),
+    # matching independence on 9 July 2011 (ISU, South Sudan) and 3 June 2006 (Landmine Monitor, Montenegro).
+    ("SS", "2005-12-31", "not_a_state", None), ("ME", "2005-12-31", "not_a_state", None),
+    ("SS", "2011-07-08", "not_a_state", None), ("ME", "2006-07-01", "state_party", "2006-06-03"),
 ]
 
 
