@@ -85,3 +85,10 @@ def test_the_seed_refuses_an_act_before_the_state_existed_and_a_succession_dated
     assert [f.field for f in check_existence(_tables(by_article_17))] == ["effective"]
     too_early = {"id": "a", "state_iso2": "SS", "kind": "signature", "date": date(2005, 1, 1), "effective": None}
     assert [f.field for f in check_existence(_tables(too_early))] == ["date"]
+
+
+def test_a_treaty_actions_quote_is_served_with_it(client):
+    # Finland's foreign ministry statement, as quoted by Caliber.Az on 11 July 2025.
+    body = client.get("/api/v1/countries/FI/status?as_of=2025-09-01").get_json()
+    assert body["caused_by"]["quote"] == ("Finland presented the instrument of withdrawal from the Ottawa "
+                                          "Anti-Personnel Landmines Convention on 10 July 2025.")
