@@ -68,6 +68,8 @@ class State(Model):
     subregion: Mapped[str] = mapped_column(sa.String(60))
     intermediate_region: Mapped[str | None] = mapped_column(sa.String(60))
     un_member: Mapped[bool]
+    exists_from: Mapped[date | None]  # first day as a state; before it the state is not_a_state
+    exists_until: Mapped[date | None]  # last day as a state, for a state that ceased
     search_text: Mapped[str] = mapped_column(sa.Text)  # folded names and aliases, for `q`
     confidence: Mapped[str] = mapped_column(sa.String(30))
     sources: Mapped[list[Source]] = relationship(secondary=state_sources, order_by=Source.id)
@@ -85,6 +87,7 @@ class TreatyAction(Model):
     armed_conflict_hold: Mapped[bool] = mapped_column(default=False)
     conflict_ended: Mapped[Day | None]
     dispute: Mapped[str | None] = mapped_column(sa.Text)
+    quote: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     confidence: Mapped[str] = mapped_column(sa.String(30))
     sources: Mapped[list[Source]] = relationship(secondary=action_sources, order_by=Source.id)

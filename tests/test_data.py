@@ -37,6 +37,35 @@ def test_every_source_is_well_formed_and_cited():
     assert set(cited) <= set(DATA.tables["source"])
 
 
+MONITOR = "Landmine and Cluster Munition Monitor"
+
+
+def test_the_monitor_and_the_icbl_are_each_named_one_way():
+    publishers = {source["publisher"] for source in DATA.tables["source"].values()}
+    monitor = {p for p in publishers if re.match(r"(Human Rights Watch / )?Landmine (and Cluster Munition )?Monitor", p)}
+    assert MONITOR in monitor and {p.split(" (copy")[0] for p in monitor} == {MONITOR}
+    assert not [p for p in publishers if p.startswith("ICBL") or p.endswith("(ICBL)") or "People’s" in p]
+
+
+# Sources judged too weak to rest a treaty action on (a games site, an answers page), replaced by stronger ones.
+WEAK = ("https://www.gamereactor.eu/", "https://fixanswer.com/")
+
+
+def test_no_treaty_action_rests_on_a_games_site_or_an_answers_page():
+    urls = [DATA.tables["source"][s]["url"] for a in DATA.tables["treaty_action"].values() for s in a["sources"]]
+    assert urls and not [url for url in urls if url.startswith(WEAK)]
+
+
+RECENT = sorted(key for key, action in DATA.tables["treaty_action"].items()
+                if (action["date"] is None or action["date"].year >= 2025))
+
+
+@pytest.mark.parametrize("key", RECENT)
+def test_every_2025_26_action_carries_a_quote_from_a_cited_source(key):
+    # Each quote was read at one of the record's sources (seed_data/README.md, "Quotes").
+    assert len(RECENT) == 9 and DATA.tables["treaty_action"][key]["quote"]
+
+
 def test_no_two_sources_share_a_url():
     urls = Counter(source["url"] for source in DATA.tables["source"].values())
     assert [url for url, n in urls.items() if n > 1] == []
@@ -118,6 +147,10 @@ SPOT_CHECKS = [  # (code, as_of, status, since): from the treaty-action sources 
     ("US", "2026-11-28", "not_signatory", None), ("RU", "2026-11-28", "not_signatory", None),
     ("CN", "2026-11-28", "not_signatory", None), ("IN", "2026-11-28", "not_signatory", None),
     ("LB", "2026-11-28", "not_signatory", None),
+    # States that did not exist yet: first days as states from the Gleditsch-Ward list (seed_data/states.yaml),
+    # matching independence on 9 July 2011 (ISU, South Sudan) and 3 June 2006 (Landmine Monitor, Montenegro).
+    ("SS", "2005-12-31", "not_a_state", None), ("ME", "2005-12-31", "not_a_state", None),
+    ("SS", "2011-07-08", "not_a_state", None), ("ME", "2006-07-01", "state_party", "2006-06-03"),
 ]
 
 

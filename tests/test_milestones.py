@@ -115,7 +115,11 @@ MILESTONES = [
         "Landmine Monitor (ICBL)",
         "Landmine Monitor 2006: Introduction",
         "2006-07",  # "Copyright © July 2006" (Executive Summary)
-        "the Mine Ban Treaty had 151 States Parties as of 1 July 2006"),
+        "the Mine Ban Treaty had 151 States Parties as of 1 July 2006",
+        xfail="API counts 152: Montenegro's succession, notified on 23 October 2006, takes effect in the data on "
+              "3 June 2006, the date of succession (one rule for every succession, seed_data/README.md 'When states "
+              "existed'), so Montenegro is bound on 1 July 2006 in hindsight; the Monitor, writing before the "
+              "notification, could not count it (it dates Montenegro's entry into force 1 April 2007)"),
     Milestone(
         date(2007, 8, 15), 155, "consented",
         "http://www.icbl.org/index.php/icbl/Library/News-Articles/Universal/Iraq-accession",

@@ -54,6 +54,9 @@ WITHDREW = ("withdrawal", date(2025, 7, 10), False)
 WITHDREW_IN_WAR = ("withdrawal", date(2025, 7, 10), True)
 # One case per status: the acts, the date asked about, and the sentence for "United States".
 CASES = {
+    # South Sudan's first day as a state, 9 July 2011 (Gleditsch-Ward list, seed_data/states.yaml), asked of 2005.
+    status.NOT_A_STATE: ([], date(2005, 12, 31),
+                         "The United States did not exist as a state then, so the Mine Ban Treaty could not apply to it."),
     status.NOT_SIGNATORY: ([], date(2020, 1, 1), "The United States has not signed or joined the Mine Ban Treaty."),
     status.SIGNATORY: ([SIGNED], date(1998, 1, 1),
                        "The United States signed the Mine Ban Treaty on 3 December 1997 but has not ratified it."),
@@ -79,9 +82,12 @@ CASES = {
 }
 
 
-def sentence(name, specs, day, precisions=None):
+EXISTENCE = {status.NOT_A_STATE: status.Existence(date(2011, 7, 9))}
+
+
+def sentence(name, specs, day, precisions=None, existence=status.ALWAYS):
     timeline = status.transitions(acts(*specs), RULES)
-    current = status.status_on(timeline, day)
+    current = status.status_on(timeline, day, existence)
     act = next((a for a in acts(*specs) if a.id == current.act_id), None)
     return current.status, status_sentence(name, TREATY, current, timeline, act and act.kind, act and act.date,
                                            precisions)
@@ -90,7 +96,7 @@ def sentence(name, specs, day, precisions=None):
 @pytest.mark.parametrize("expected_status", status.STATUSES)
 def test_the_sentence_of_each_status(expected_status):
     specs, day, expected = CASES[expected_status]
-    got_status, text = sentence("United States", specs, day)
+    got_status, text = sentence("United States", specs, day, existence=EXISTENCE.get(expected_status, status.ALWAYS))
     assert got_status == expected_status and text == expected
 
 
@@ -100,6 +106,14 @@ def test_a_withdrawal_pending_under_an_armed_conflict_hold_says_so_and_that_the_
                     "take effect on 10 January 2026, but under Article 20(3) not while Finland is engaged in an "
                     "armed conflict. Finland is still a state party, bound by the treaty, as it has been since "
                     "1 March 1999.")
+
+
+def test_a_state_that_ceased_is_not_a_state_from_the_day_after_its_last():
+    # Yugoslavia's last day in the Gleditsch-Ward list is 4 June 2006 (andybega/states, gwstates).
+    got, text = sentence("Yugoslavia", [SIGNED], date(2006, 6, 5), existence=status.Existence(None, date(2006, 6, 4)))
+    assert (got, text) == (status.NOT_A_STATE, "Yugoslavia no longer existed as a state from 5 June 2006.")
+    assert sentence("Yugoslavia", [SIGNED], date(2006, 6, 4), existence=status.Existence(None, date(2006, 6, 4)))[0] \
+        == status.SIGNATORY
 
 
 def test_acts_known_only_to_the_month_or_year_are_dated_so():
@@ -115,8 +129,8 @@ def test_acts_known_only_to_the_month_or_year_are_dated_so():
 @pytest.mark.parametrize("state", STATES, ids=[s["iso2"] for s in STATES])
 def test_every_states_sentence_reads_as_prose_in_every_status(state):
     assert len(STATES) == 197
-    for specs, day, _ in CASES.values():
-        _, text = sentence(state["name"], specs, day)
+    for key, (specs, day, _) in CASES.items():
+        _, text = sentence(state["name"], specs, day, existence=EXISTENCE.get(key, status.ALWAYS))
         assert text[0].isupper() and text.endswith("."), text
         for inversion in (", The", ", the", ", State of", ", Republic of", ", Federated", ", Islamic", ", United"):
             assert inversion not in text, text

@@ -21,6 +21,7 @@ LABELS = {
     status.WITHDRAWAL_SUSPENDED: "Withdrawal suspended (Art. 20(3))",
     status.WITHDRAWN: "Withdrawn",
     status.NOT_SIGNATORY: "Not a signatory",
+    status.NOT_A_STATE: "Not yet a state",
 }
 CONFIDENCE = {"confirmed_primary": ("●●●", "confirmed by a primary source"),
               "confirmed_secondary": ("●●○", "confirmed by a secondary source"),

@@ -15,7 +15,8 @@ from api.rules import status
 from api.rules.names import EXACT_RANKS, short_name
 from api.rules.sentences import long_date
 
-OUTSIDE = frozenset(status.STATUSES) - status.BOUND_STATUSES
+# A state that did not exist yet is in no count: not inside, not outside.
+OUTSIDE = frozenset(status.STATUSES) - status.BOUND_STATUSES - {status.NOT_A_STATE}
 
 
 def items_on(memberships: dict, day: date) -> list[dict]:

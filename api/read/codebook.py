@@ -59,12 +59,16 @@ hand:
 - A consent to be bound (ratification, acceptance, approval, accession) makes the state
   `consented_not_in_force` from its deposit, and `state_party` from the first day of the sixth
   month after the month of deposit, never before the treaty's own entry into force (Article 17).
-  A succession takes effect on the date the depositary records (`effective`).
+  A succession takes effect on the date of succession, the successor's first day as a state,
+  as the depositary records it (`effective`), even when notified later.
 - A withdrawal makes the state `withdrawal_pending` from its deposit and `withdrawn` six months
   later (Article 20(2)); while the state is engaged in an armed conflict
   (`armed_conflict_hold`), it is `withdrawal_suspended` from then until the conflict ends
   (Article 20(3)).
 - A state with no dated action is `not_signatory`. Undated actions decide nothing.
+- Before its `exists_from` (table `states`, from the Gleditsch-Ward list of independent
+  states) and after its `exists_until`, a state is `not_a_state`: it has no row in `statuses`
+  or `country_year` and is in no count.
 - `bound` is true for `state_party`, `withdrawal_pending` and `withdrawal_suspended`.
 
 Articles 4 and 5 oblige a state party to destroy its stockpiled anti-personnel mines within 4

@@ -34,7 +34,9 @@ def memberships(snapshot: Snapshot) -> list[tuple[str, str, list[status.Transiti
 
 def statuses(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     for slug, iso2, timeline in memberships(snapshot):
-        now = status.status_on(timeline, day)
+        now = status.status_on(timeline, day, status.existence_of(snapshot.states[iso2]))
+        if now.status == status.NOT_A_STATE:
+            continue  # no row for a state on a day it did not exist
         yield {"state": iso2, "treaty": slug, "as_of": day, "status": now.status,
                "since": now.start, "action_id": now.act_id}
 
@@ -81,8 +83,11 @@ def country_year(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]:
     # Up to the year of `as_of`, but no further than the year after the release: the data knows
     # nothing later, and `as_of=9999-12-31` must not cost 8,000 years of rows.
     for iso2 in sorted(snapshot.states):
+        existence = status.existence_of(snapshot.states[iso2])
         for year in range(FIRST_YEAR, min(day.year, snapshot.released.year + 1) + 1):
             on = min(date(year, 12, 31), day)
+            if status.status_on([], on, existence).status == status.NOT_A_STATE:
+                continue  # the panel starts the year the state came to exist (and ends when it ceased)
             # A year-end row is the same whatever `as_of` asked for it: computed once per version.
             row = snapshot.once(("country_year", iso2, on),
                                 functools.partial(_state_on, snapshot, snapshot.states[iso2], members[iso2], on))

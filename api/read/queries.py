@@ -91,7 +91,7 @@ class Membership:
     actions: list[Record]
 
     def on(self, day: date) -> status.Transition:
-        return status.status_on(self.timeline, day)
+        return status.status_on(self.timeline, day, status.existence_of(self.state))
 
     def action(self, action_id: str | None) -> Record | None:
         return next((a for a in self.actions if a.id == action_id), None)

@@ -38,6 +38,7 @@ class TreatyActionOut(CitedOut):
     armed_conflict_hold = fields.Boolean()
     conflict_ended = fields.Date(allow_none=True)
     dispute = fields.String(allow_none=True)
+    quote = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
 
 
@@ -106,6 +107,8 @@ class StateOut(CitedOut):
     subregion = fields.String()
     intermediate_region = fields.String(allow_none=True)
     un_member = fields.Boolean()
+    exists_from = fields.Date(allow_none=True)
+    exists_until = fields.Date(allow_none=True)
 
 
 class TreatyOut(CitedOut):

@@ -32,7 +32,7 @@ from api.rules.names import fold
 
 log = logging.getLogger(__name__)
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
-               "date", "effective", "conflict_ended", "deadline"}
+               "date", "effective", "conflict_ended", "deadline", "exists_from", "exists_until"}
 
 
 def depends_on_today() -> None:

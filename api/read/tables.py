@@ -12,6 +12,7 @@ as missing by pandas and R, and numeric codes lose their leading zeros when read
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -100,11 +101,6 @@ def _state_keys(iso2_of: Getter, loads_iso2: bool = False) -> tuple[Column, ...]
             Column("name", "string", NAME_TEXT, iso2_of, True, of_state="name", derived=True))
 
 
-def _state_iso2(record: Record) -> str:
-    iso2: str = record.state_iso2
-    return iso2
-
-
 CONFIDENCE = Column("confidence", "string", "How well the row is sourced: confirmed_primary (read in a primary "
                     "source), confirmed_secondary (a reputable secondary source, none contradicting) or "
                     "single_source (one source of lesser standing, or sources disagree; see notes).",
@@ -115,6 +111,7 @@ PRECISION = Column("date_precision", "string", "day, month or year: how precise 
                    "date is the first day of the month, a year-only date the first of January.",
                    required=True, enum=PRECISION_CODES)
 STATE_FK = ("states", "iso3")
+_state_iso2: Getter = operator.attrgetter("state_iso2")
 TREATY_FK = ("treaties", "slug")
 
 
@@ -136,6 +133,9 @@ def _of_position(column: Column) -> Column:
 
 STATUS = Column("status", "string", "The legal status derived by Articles 17 and 20 (see the codebook).",
                 required=True, enum=status.STATUSES)
+EXISTENCE = (Column("exists_from", "date", "First day as a state (Gleditsch-Ward list); before it the state is "
+                     "`not_a_state` and in no count.", missing="Treated as existing throughout (seed_data/README.md)."),
+             Column("exists_until", "date", "Last day as a state.", missing="The state exists."))
 OBLIGATION_STATUS_TEXT = ("in_progress (deadline in force not passed), completed, deadline_passed (the deadline "
                           "in force has passed and the data records neither completion nor an extension: not a "
                           "finding of non-compliance), deadline_missed (a source says so), no_obligation (the state "
@@ -168,7 +168,7 @@ EXPORT_TABLES = {table.name: table for table in (
         need("subregion", "string", "UN M49 subregion."),
         Column("intermediate_region", "string", "UN M49 intermediate region.",
                missing="The subregion has no intermediate region."),
-        need("un_member", "boolean", "UN member state."), CONFIDENCE, SOURCES),
+        need("un_member", "boolean", "UN member state."), *EXISTENCE, CONFIDENCE, SOURCES),
         ("iso3",), derived_rows.records("states")),
     Table("treaty_actions", "Signatures, consents, withdrawals and declarations, as deposited.", (
         _key("id", "Action id."), *_state_keys(_state_iso2, loads_iso2=True),
@@ -182,6 +182,7 @@ EXPORT_TABLES = {table.name: table for table in (
         Column("conflict_ended", "date", "End of the armed conflict that held the withdrawal.",
                missing="No held withdrawal, or the conflict has not ended."),
         Column("dispute", "string", "A dispute about the act, in words.", missing="No dispute recorded."),
+        Column("quote", "string", "Exact words from a cited source.", missing="No quote (see notes)."),
         Column("notes", "string", "Notes."), CONFIDENCE, SOURCES),
         ("id",), derived_rows.records("treaty_actions"), {"iso3": STATE_FK, "treaty": TREATY_FK}),
     Table("policy_positions", "National anti-personnel mine policies, one row per change, with what each "
@@ -212,7 +213,7 @@ EXPORT_TABLES = {table.name: table for table in (
         Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes."),
         CONFIDENCE, SOURCES),
         ("id",), derived_rows.records("obligation_events"), {"iso3": STATE_FK}),
-    Table("statuses", "Status of every state under every treaty on `as_of` (default today).", _derived(
+    Table("statuses", "Status of every state that existed on `as_of` (default today) under every treaty.", _derived(
         *STATE_KEYS, _key("treaty", "Treaty slug."),
         need("as_of", "date", "The date the status is for."), STATUS,
         Column("since", "date", "Status in force since.", missing="Never a signatory."),
@@ -259,8 +260,8 @@ EXPORT_TABLES = {table.name: table for table in (
                    "obligation. Same-day events are read in the order report, missed deadline, extension, "
                    "completion."),
     Table("country_year", "A country-year panel for the Mine Ban Treaty: one row per state per year from "
-          f"{FIRST_YEAR} to the year of `as_of` (default today; at most the year after the dataset version's "
-          "release), as things stood on 31 December (or on `as_of` in its own year).", _derived(
+          f"{FIRST_YEAR} (or the year it came to exist) to the year of `as_of` (default today; at most the year after "
+          "the release), as things stood on 31 December (or on `as_of` in its own year).", _derived(
         *STATE_KEYS, need("year", "integer", "The year."),
         need("date", "date", "The day the row describes: 31 December of `year`, or `as_of` in the year of "
              "`as_of`."),
@@ -280,8 +281,8 @@ EXPORT_TABLES = {table.name: table for table in (
                  "in force on the day (table `policy_positions`).", enum=POSITIONS,
                  missing="No position recorded in force by then.") for dimension in DIMENSIONS)),
         ("iso3", "year"), derived_rows.country_year, {"iso3": STATE_FK}, dated=True,
-        derivation=f"Every state appears every year from {FIRST_YEAR}: the data has no dates for when states came "
-                   "to exist (South Sudan, for one, appears before 2011). Status and bound as in `statuses`, "
+        derivation=f"A state appears every year from {FIRST_YEAR}, or from the year of its `exists_from` (table "
+                   "`states`; South Sudan from 2011) while it exists. Status and bound as in `statuses`, "
                    "obligations as in `obligation_status` (after a withdrawal took effect, as they stood on the "
                    "last day the state was bound), policy positions as in GET "
                    "/api/v1/countries/{code}/policies?as_of=, all on the row's `date`."),

@@ -7,7 +7,7 @@ from api.routes.arguments import load_query
 from api.routes.countries import COUNTRY_LIST
 from api.routes.listing import ListSpec, page
 from api.routes.schemas import AsOfQuery, DiffQuery, PagedQuery, ParticipantsQuery
-from api.rules.status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_SIGNATORY
+from api.rules.status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_A_STATE, NOT_SIGNATORY
 
 bp = Blueprint("treaties", __name__, url_prefix="/api/v1/treaties")
 treaty_out = TreatyOut()
@@ -26,11 +26,11 @@ def index():
 
 @bp.get("/<slug>")
 def show(slug: str):
-    """The treaty, with how many states had each status on `as_of`."""
+    """The treaty, with how many states had each status on `as_of` (a state not yet in existence is in no count)."""
     day = load_query(AsOfQuery())["as_of"]
     treaty = queries.get_treaty(slug)
     statuses = [m.on(day).status for m in queries.memberships(treaty).values()]
-    counts = {s: statuses.count(s) for s in sorted(set(statuses))}
+    counts = {s: statuses.count(s) for s in sorted(set(statuses) - {NOT_A_STATE})}
     bound = sum(counts.get(s, 0) for s in BOUND_STATUSES)
     return {**treaty_out.dump(treaty), "as_of": day.isoformat(), "status_counts": counts,
             "states_parties": bound, "consented": bound + counts.get(CONSENTED_NOT_IN_FORCE, 0)}
@@ -43,7 +43,7 @@ def participants(slug: str):
     treaty, day = queries.get_treaty(slug), args["as_of"]
     items = [list_item(m, day) for m in queries.memberships(treaty).values()]
     wanted = args.get("status")
-    items = [i for i in items if (i["status"] == wanted if wanted else i["status"] != NOT_SIGNATORY)]
+    items = [i for i in items if (i["status"] == wanted if wanted else i["status"] not in (NOT_SIGNATORY, NOT_A_STATE))]
     body, headers = page(items, args, COUNTRY_LIST)
     return {"treaty": treaty.slug, "as_of": day.isoformat(), **body}, 200, headers
 

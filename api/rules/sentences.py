@@ -66,6 +66,9 @@ def status_sentence(name: str, treaty: str, current: status.Transition, timeline
     party_since = long_date(_start(party), transition_precision(party, precisions)) if party else None
     following = _next(timeline, current)
     match current.status:
+        case status.NOT_A_STATE:
+            return (f"{subject} did not exist as a state then, so the {treaty} could not apply to it." if not since
+                    else f"{subject} no longer existed as a state from {since}.")
         case status.NOT_SIGNATORY:
             return f"{subject} has not signed or joined the {treaty}."
         case status.SIGNATORY:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 Day = date  # for fields after one named `date`, which shadows the type inside its class
 
+NOT_A_STATE = "not_a_state"  # before the state existed (or after it ceased): never counted
 NOT_SIGNATORY = "not_signatory"
 SIGNATORY = "signatory"
 CONSENTED_NOT_IN_FORCE = "consented_not_in_force"
@@ -28,7 +29,7 @@ STATE_PARTY = "state_party"
 WITHDRAWAL_PENDING = "withdrawal_pending"
 WITHDRAWAL_SUSPENDED = "withdrawal_suspended"
 WITHDRAWN = "withdrawn"
-STATUSES = (NOT_SIGNATORY, SIGNATORY, CONSENTED_NOT_IN_FORCE, STATE_PARTY,
+STATUSES = (NOT_A_STATE, NOT_SIGNATORY, SIGNATORY, CONSENTED_NOT_IN_FORCE, STATE_PARTY,
             WITHDRAWAL_PENDING, WITHDRAWAL_SUSPENDED, WITHDRAWN)
 # Bound by the treaty's obligations on that date.
 BOUND_STATUSES = frozenset({STATE_PARTY, WITHDRAWAL_PENDING, WITHDRAWAL_SUSPENDED})
@@ -152,8 +153,32 @@ def transitions(acts: list[Act], rules: TreatyRules) -> list[Transition]:
     return result
 
 
-def status_on(timeline: list[Transition], on: date) -> Transition:
-    """The transition in force on `on` (a not_signatory one with no start if none)."""
+@dataclass(frozen=True)
+class Existence:
+    """When a state existed: from `start` (None: before any date the data covers) to `end`, its
+    last day (None: it still exists)."""
+    start: date | None = None
+    end: Day | None = None
+
+
+ALWAYS = Existence()
+
+
+def existence_of(state: Any) -> Existence:
+    """A state's Existence, from a seed record (dict) or a row; a snapshot made before states
+    carried the dates reads as always existing."""
+    if isinstance(state, dict):
+        return Existence(state.get("exists_from"), state.get("exists_until"))
+    return Existence(getattr(state, "exists_from", None), getattr(state, "exists_until", None))
+
+
+def status_on(timeline: list[Transition], on: date, existence: Existence = ALWAYS) -> Transition:
+    """The transition in force on `on` (a not_signatory one with no start if none); not_a_state
+    before the state existed (no start) or after it ceased (from the day after its last)."""
+    if existence.start is not None and on < existence.start:
+        return Transition(NOT_A_STATE, None, None)
+    if existence.end is not None and on > existence.end:
+        return Transition(NOT_A_STATE, existence.end + timedelta(days=1), None)
     current = Transition(NOT_SIGNATORY, None, None)
     for transition in timeline:
         if transition.start is None or transition.start > on:

@@ -71,6 +71,13 @@ class StateIn(Cited):
     subregion = text(required=True, max=60)
     intermediate_region = optional_text(60)
     un_member = fields.Boolean(required=True)
+    exists_from = fields.Date(load_default=None, allow_none=True)
+    exists_until = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def check_existence(self, data, **kwargs):
+        if None not in (data["exists_from"], data["exists_until"]) and data["exists_until"] < data["exists_from"]:
+            raise ValidationError("A state cannot cease before it came to exist.", "exists_until")
 
 
 class TreatyActionIn(Cited):
@@ -85,6 +92,7 @@ class TreatyActionIn(Cited):
     armed_conflict_hold = fields.Boolean(load_default=False)
     conflict_ended = fields.Date(load_default=None, allow_none=True)
     dispute = optional_text()
+    quote = optional_text(2000)
     notes = optional_text()
 
     @validates_schema

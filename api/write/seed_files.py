@@ -148,7 +148,23 @@ def check_obligations(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
                           f"so no Article {record['article']} obligation")
 
 
-RECORD_CHECKS = (check_references, check_treaty_rules, check_obligations)
+def check_existence(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
+    """A state acts only while it exists, and a succession takes effect on the date of succession:
+    the successor's first day as a state (seed_data/README.md, "When states existed")."""
+    for key, record in tables["treaty_action"].items():
+        state = tables["state"].get(record["state_iso2"])
+        if state is None:
+            continue
+        existence = status.existence_of(state)
+        if record["date"] is not None and status.status_on([], record["date"], existence).status == status.NOT_A_STATE:
+            yield Finding("treaty_action", key, "date", f"is {record['date']}, when {state['iso2']} was not a state "
+                          f"(exists_from {existence.start}, exists_until {existence.end})")
+        if record["kind"] == "succession" and record["effective"] != existence.start:
+            yield Finding("treaty_action", key, "effective", f"is {record['effective']}: a succession takes effect "
+                          f"on the successor's exists_from, {existence.start}")
+
+
+RECORD_CHECKS = (check_references, check_treaty_rules, check_obligations, check_existence)
 
 
 def read_seed(root: str | Path) -> SeedData:
