@@ -28,9 +28,14 @@ check: install-dev  ## the fast subset, in under a minute: SQLite only, no brows
 fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite
 
-lint: install-dev  ## ruff (style, imports, bugs) and mypy (types; strict on api/rules and api/read)
+lint: install-dev tools/node_modules/.package-lock.json  ## ruff, mypy (strict on api/rules and api/read), Redocly on openapi.yaml
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true tools/node_modules/.bin/redocly lint openapi.yaml </dev/null
+
+# Redocly CLI at the version tools/package-lock.json pins (npm's cache makes a second install fast).
+tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund --loglevel=error </dev/null
 
 lock: install-dev  ## re-pin requirements*.txt, with every transitive dependency, from requirements*.in
 	$(BIN)/pip-compile -q --strip-extras --annotation-style=line --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in

@@ -82,6 +82,17 @@ def test_extensible_enums_are_marked_and_explained():
         assert schemas[name].get("x-extensible-enum") is True, name
     assert schemas["Change"]["properties"]["type"].get("x-extensible-enum") is True
     assert "x-extensible-enum" in document["info"]["description"]
+    marked = [node for node in _nodes(document) if isinstance(node, dict) and "x-extensible-enum" in node]
+    assert len(marked) >= 18
+    for node in marked:  # the listed values, then any string: a generated client keeps a new value as text
+        assert node["anyOf"][0]["enum"] and node["anyOf"][1] == {
+            "type": "string", "description": 'A value added after this version of the contract: treat it as "other".'}
+
+
+def _nodes(node):
+    yield node
+    for child in node.values() if isinstance(node, dict) else node if isinstance(node, list) else []:
+        yield from _nodes(child)
 
 
 def test_the_changelog_is_linked_served_and_dated(client):

@@ -124,6 +124,18 @@ def test_bad_date_error_shows_a_valid_example(client):
     assert "YYYY-MM-DD" in body["invalid-params"][0]["reason"]
 
 
+# ISO 3166-1 numeric codes, as in seed_data/states.yaml: Finland 246, Afghanistan 004.
+@pytest.mark.parametrize("code, iso2", [("246", "FI"), ("004", "AF"), ("4", "AF"), ("fin", "FI"), ("FI", "FI")])
+def test_a_country_path_takes_alpha_and_numeric_codes(client, code, iso2):
+    assert client.get(f"/api/v1/countries/{code}").get_json()["iso2"] == iso2
+    assert client.get(f"/api/v1/countries/{code}/status?as_of=2026-06-01").status_code == 200
+
+
+@pytest.mark.parametrize("code", ["0246", "999", "２４６"])
+def test_other_digits_are_not_codes(client, code):
+    assert client.get(f"/api/v1/countries/{code}").status_code == 404
+
+
 def test_unknown_treaty_is_404_listing_valid_slugs(client):
     body = client.get("/api/v1/countries/FI/status?treaty=ccm").get_json()
     assert body["status"] == 404 and body["valid"] == ["apmbc"]

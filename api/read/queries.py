@@ -33,11 +33,13 @@ def all_states() -> list[Record]:
 
 
 def get_state(code: str) -> Record:
-    """A state by ISO alpha-2 or alpha-3 code, any case; 404 with the closest matches."""
+    """A state by ISO 3166-1 alpha-2, alpha-3 (any case) or numeric code; 404 with the closest matches."""
     snapshot = request_snapshot()
     by_code = snapshot.once("states_by_code", lambda: {
-        **{s.iso2: s for s in snapshot.states.values()}, **{s.iso3: s for s in snapshot.states.values()}})
-    state = by_code.get(code.upper())
+        **{s.iso2: s for s in snapshot.states.values()}, **{s.iso3: s for s in snapshot.states.values()},
+        **{s.numeric: s for s in snapshot.states.values() if s.numeric}})
+    numeric = code.isascii() and code.isdigit() and len(code) <= 3  # "4" is "004", as in search
+    state = by_code.get(code.zfill(3) if numeric else code.upper())
     if state is None:
         raise not_found("country", code, closest=closest_states(code))
     return state

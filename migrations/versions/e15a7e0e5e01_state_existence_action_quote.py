@@ -1,7 +1,7 @@
 """state existence dates (exists_from, exists_until) and a quote on treaty actions
 
 Revision ID: e15a7e0e5e01
-Revises: c7f7d9692d03
+Revises: d1a4e7c9b2f0
 Create Date: 2026-12-03 10:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e15a7e0e5e01'
-down_revision = 'c7f7d9692d03'
+down_revision = 'd1a4e7c9b2f0'
 branch_labels = None
 depends_on = None
 
