@@ -21,7 +21,7 @@ TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions",
           "membership_timeline", "obligation_status", "country_year", "citations"]
 STATE_TABLES = [t for t in TABLES if t not in ("sources", "treaties", "citations")]
 EVERY_STATE = {"states", "statuses", "country_year"}  # tables with a row for each of the 197 states
-FORMATS = ["csv", "json", "ndjson", "parquet"]
+FORMATS = ["csv", "json", "ndjson", "parquet", "dta"]
 DAY = "2026-01-15"
 
 
