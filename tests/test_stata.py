@@ -72,7 +72,7 @@ def test_the_codebook_shows_how_to_read_the_csvs_in_r_keeping_namibia(client):
     book = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/exports/datapackage.zip?as_of={DAY}").data)) \
         .read("codebook.md").decode()
     r_part = book.split("```r\n", 1)[1].split("```", 1)[0]
-    assert 'na.strings = ""' in r_part and 'numeric = "character"' in r_part and "country_year.csv" in r_part
+    assert 'na.strings = ""' in r_part and 'c("iso2", "numeric")' in r_part and "country_year" in r_part
     assert "haven::read_dta" in book or "read_dta" in book
 
 

@@ -42,13 +42,21 @@ def _text(value: Any) -> str:
     return ";".join(value) if isinstance(value, list) else str(value)
 
 
+def labels(column: Column) -> tuple[str, ...]:
+    """The value labels of a coded column, code 0 first; () for a column that is not coded."""
+    if column.type == "boolean":
+        return BOOLEAN_LABELS
+    return tuple(str(value) for value in column.enum) if column.enum and column.type == "string" else ()
+
+
 def _series(column: Column, values: list[Any]) -> Any:
     import pandas as pd  # imported on first use, as pyarrow is: a worker that never writes .dta never pays
-    if column.enum and column.type == "string":
-        return pd.Categorical(values, categories=list(column.enum))
-    if column.type == "boolean":
-        return pd.Categorical([None if v is None else BOOLEAN_LABELS[bool(v)] for v in values],
-                              categories=list(BOOLEAN_LABELS))
+    coded = labels(column)
+    if coded:  # integer codes and explicit value labels (pandas' categoricals fail on an empty table)
+        code = {label: number for number, label in enumerate(coded)}
+        as_label = (lambda v: BOOLEAN_LABELS[bool(v)]) if column.type == "boolean" else str
+        return pd.array([None if v is None else code[as_label(v)] for v in values],
+                        dtype="Int8" if len(coded) < 100 else "Int32")
     if column.type == "integer":
         return pd.array(values, dtype="Int64" if None in values else "int64")
     if column.type == "date":
@@ -68,7 +76,8 @@ def dta_bytes(table: Table, snapshot: Snapshot, day: date) -> bytes:
                    convert_dates={stata_name(c): "td" for c in table.columns if c.type == "date"},
                    data_label=_label(f"{table.name} (dataset version {snapshot.version})"),
                    variable_labels={stata_name(c): _label(c.description) for c in table.columns},
-                   convert_strl=long_text)
+                   convert_strl=long_text,
+                   value_labels={stata_name(c): dict(enumerate(labels(c))) for c in table.columns if labels(c)})
     return buffer.getvalue()
 
 
