@@ -34,8 +34,11 @@ CONVENTIONS = """\
   day in that month". An unknown date is empty, with a note saying what is unknown.
 - **Booleans** are `true` / `false`. **Lists** (`sources`, `aliases`) are `;`-joined text in CSV
   and arrays in JSON and Parquet.
-- **Keys.** Every table about states carries the state's `iso3`, `iso2`, `numeric` and `name`.
-  Join on `iso3`: it is read unchanged by every reader's defaults. Namibia's `iso2` is `NA`,
+- **Keys.** Every table about states carries the state's `iso3`, `iso2`, `numeric`, `name`,
+  `cow_code` (Correlates of War) and `gw_code` (Gleditsch-Ward), the last two from the
+  countrycode crosswalk and empty where it gives none (never guessed): merge COW- or GW-coded
+  covariates on them. Join the package's tables on `iso3`: it is read unchanged by every reader's
+  defaults. Namibia's `iso2` is `NA`,
   which pandas and R read as missing unless told otherwise, and `numeric` is three digits kept
   as text (`004` for Afghanistan), which readers that guess types turn into a number.
 - **States** are the 197 states in `states`; every state appears in `statuses` and, every
