@@ -65,6 +65,15 @@ def _series(column: Column, values: list[Any]) -> Any:
 
 
 def dta_bytes(table: Table, snapshot: Snapshot, day: date) -> bytes:
+    """The table as a .dta file. An undated table's file is built once per version (pandas takes
+    about ten times as long as the CSV writer) and shared by downloads and the data package; a
+    dated table's is built per request, since `as_of` can be any day."""
+    if table.dated:
+        return _build(table, snapshot, day)
+    return snapshot.once(("dta", table.name), lambda: _build(table, snapshot, day))
+
+
+def _build(table: Table, snapshot: Snapshot, day: date) -> bytes:
     import pandas as pd
     data = list(rows(table, snapshot, day))
     columns = {stata_name(c): _series(c, [row[i] for row in data]) for i, c in enumerate(table.columns)}
