@@ -42,6 +42,7 @@ def test_the_html_codebook_shows_every_table_column_and_allowed_value(pages):
     assert f"as_of={DAY}" in text
 
 
+@pytest.mark.slow  # builds the whole data package
 def test_the_html_codebook_is_the_packages_codebook_md(pages, client):
     page = _text(pages.get(f"/docs/codebook?as_of={DAY}").get_data(as_text=True))
     book = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/exports/datapackage.zip?as_of={DAY}").data)) \
