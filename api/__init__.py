@@ -16,7 +16,8 @@ from api.write.writeback import writeback_command
 
 BLUEPRINTS = (meta.bp, countries.bp, treaties.bp, sources.bp, changes.bp, dataset.bp, exports.bp,
               writes.bp, revisions.bp, tokens.bp, pages.bp)
-COMMANDS = (seed_command, exports.export_command, import_package_command, writeback_command, tokens.tokens_cli)
+COMMANDS = (seed_command, exports.export_command, exports.release_command, import_package_command, writeback_command,
+            tokens.tokens_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -61,6 +61,8 @@ class State(Model):
     iso2: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
     iso3: Mapped[str] = mapped_column(sa.String(3), unique=True)
     numeric: Mapped[str] = mapped_column(sa.String(3), unique=True)
+    cow_code: Mapped[int | None]  # Correlates of War state number (null: none, or not known)
+    gw_code: Mapped[int | None]   # Gleditsch-Ward state number (null: none, or not known)
     name: Mapped[str] = mapped_column(sa.String(200))
     official_name: Mapped[str] = mapped_column(sa.String(300))
     aliases: Mapped[list] = mapped_column(sa.JSON, default=list)

@@ -21,7 +21,7 @@ TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions",
           "membership_timeline", "obligation_status", "country_year", "citations"]
 STATE_TABLES = [t for t in TABLES if t not in ("sources", "treaties", "citations")]
 EVERY_STATE = {"states", "statuses", "country_year"}  # tables with a row for each of the 197 states
-FORMATS = ["csv", "json", "ndjson", "parquet"]
+FORMATS = ["csv", "json", "ndjson", "parquet", "dta"]
 DAY = "2026-01-15"
 
 
@@ -293,8 +293,8 @@ def _rewrite(package: bytes, path: str, change, fix_checksum: bool) -> bytes:
     ("data/states.csv", lambda data: data.replace(b"\r\nFIN,FI,", b"\r\nFINN,FI,", 1), True, "data/states.csv row "),
     ("data/states.csv", lambda data: data.replace(b",Finland,", b",Suomi,", 1), True,
      "datapackage.json: version"),
-    ("data/statuses.csv", lambda data: data.replace(b"FI,246,Finland,apmbc,2026-01-15,withdrawn",
-                                                    b"FI,246,Finland,apmbc,2026-01-15,state_party", 1),
+    ("data/statuses.csv", lambda data: data.replace(b"FI,246,Finland,375,375,apmbc,2026-01-15,withdrawn",
+                                                    b"FI,246,Finland,375,375,apmbc,2026-01-15,state_party", 1),
      True, "data/statuses.csv: does not match what the package's data gives"),
 ])
 def test_a_corrupt_or_mismatched_package_is_refused_naming_the_file_and_row(

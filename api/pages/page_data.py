@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.read import queries
+from markupsafe import Markup
+
+from api.read import codebook, queries
 from api.read.citation import bibtex_entry
 from api.read.representations import list_item
 from api.read.search import search_rank, search_states
+from api.read.snapshot import Snapshot
 from api.rules import status
 from api.rules.names import EXACT_RANKS, short_name
 from api.rules.sentences import long_date
@@ -80,3 +83,11 @@ def citation(state, day: date, permalink: str, accessed: date, version: str | No
     bibtex = bibtex_entry(key, "Mine Ban Treaty Status API", title, year=accessed.year,
                           howpublished=f"\\url{{{permalink}}}", note=note)
     return {"text": text, "bibtex": bibtex, "version": version}
+
+
+def codebook_html(snapshot: Snapshot, day: date, base_url: str) -> Markup:
+    """codebook.md of the data package rendered as HTML: the same text, so the page cannot drift
+    from the file (raw HTML in the text is escaped, never passed through)."""
+    from markdown_it import MarkdownIt  # imported on first use: only this page needs it
+    text = codebook.codebook(snapshot, day, base_url)
+    return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -112,6 +112,15 @@ def compare():
     return render_template("compare.html", start=start, end=end, swapped=swapped,
                            changes=queries.status_changes(treaty, start, end),
                            policies=page_data.policy_changes(states, start, end))
+
+
+@bp.get("/docs/codebook")
+def codebook():
+    """The codebook of the data package, as HTML: the same text as codebook.md in datapackage.zip,
+    for the selected version and (for the dated tables) `as_of`."""
+    day = day_arg("as_of", clock.today())
+    body = page_data.codebook_html(snapshot.request_snapshot(), day, current_app.config["PUBLIC_URL"])
+    return render_template("codebook.html", body=body, day=day)
 
 
 def _error_page(status: int, detail: str, extra: dict | None = None):

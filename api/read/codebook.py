@@ -17,8 +17,15 @@ CONVENTIONS = """\
 ## Conventions
 
 - **Files.** Each table comes as CSV, JSON (a plain array of records), NDJSON (one record per
-  line) and Parquet, with the same rows and columns; this package holds the CSVs. CSV is UTF-8
-  with a header row and `\\r\\n` line ends.
+  line), Parquet and Stata `.dta`, with the same rows and columns; this package holds the CSVs
+  (`data/`) and the `.dta` files (`stata/`). CSV is UTF-8 with a header row and `\\r\\n` line
+  ends.
+- **Stata.** The `.dta` files are format 118 (Stata 14 or later, UTF-8). A coded column (one
+  with allowed values below) is an integer with a value label of the same name: 0 is the first
+  allowed value listed, 1 the second, and so on; a boolean is 0 `false` / 1 `true`, labelled.
+  Dates are Stata dates (`%td`); lists are `;`-joined text. Stata has no missing text, so an
+  unknown text is `""`; an unknown number or date is `.`. Each variable's label is (the start
+  of) its meaning below. `membership_timeline.end` is named `end_date` in Stata.
 - **Missing values.** An empty cell (JSON/Parquet: null) is a missing value; what it means is
   given per column below. No other marker is used.
 - **Dates** are ISO 8601 (`YYYY-MM-DD`). **Partial dates:** a date known only to the month is
@@ -27,8 +34,11 @@ CONVENTIONS = """\
   day in that month". An unknown date is empty, with a note saying what is unknown.
 - **Booleans** are `true` / `false`. **Lists** (`sources`, `aliases`) are `;`-joined text in CSV
   and arrays in JSON and Parquet.
-- **Keys.** Every table about states carries the state's `iso3`, `iso2`, `numeric` and `name`.
-  Join on `iso3`: it is read unchanged by every reader's defaults. Namibia's `iso2` is `NA`,
+- **Keys.** Every table about states carries the state's `iso3`, `iso2`, `numeric`, `name`,
+  `cow_code` (Correlates of War) and `gw_code` (Gleditsch-Ward), the last two from the
+  countrycode crosswalk and empty where it gives none (never guessed): merge COW- or GW-coded
+  covariates on them. Join the package's tables on `iso3`: it is read unchanged by every reader's
+  defaults. Namibia's `iso2` is `NA`,
   which pandas and R read as missing unless told otherwise, and `numeric` is three digits kept
   as text (`004` for Afghanistan), which readers that guess types turn into a number.
 - **States** are the 197 states in `states`; every state appears in `statuses` and, every
@@ -45,8 +55,23 @@ states = pd.read_csv("data/states.csv", keep_default_na=False, na_values=[""], d
 ```
 
 ```r
-states <- read.csv("data/states.csv", na.strings = "", colClasses = c(numeric = "character"))
+# Base R: na.strings = "" keeps Namibia's iso2 "NA"; numeric stays text with its leading zeros.
+read_table <- function(name) {{
+  path <- file.path("data", paste0(name, ".csv"))
+  text <- intersect(c("iso2", "numeric"), names(read.csv(path, nrows = 1)))
+  read.csv(path, na.strings = "", encoding = "UTF-8",
+           colClasses = setNames(rep("character", length(text)), text))
+}}
+states <- read_table("states")
+panel <- read_table("country_year")
+panel$date <- as.Date(panel$date)
+panel$bound <- tolower(panel$bound) == "true"
+stopifnot(length(unique(panel$iso3)) == nrow(states), "NA" %in% states$iso2)
+# readr: read_csv("data/country_year.csv", na = "", col_types = cols(iso2 = "c", numeric = "c"))
+# Stata files from R: haven::read_dta("stata/country_year.dta") (coded columns as labelled integers)
 ```
+
+In Stata: `use stata/country_year.dta`, then `label list status` shows the codes of `status`.
 """
 
 DERIVATION = """\
@@ -77,6 +102,13 @@ years, and to clear its mined areas within 10 years, of the treaty entering into
 obligation on a date is read from the state's dated events in `obligations` up to that date.
 {obligations}
 """
+
+
+CITE_NOTE = ("Cite the dataset version and the date of the dated tables ({as_of}): the URL below carries "
+             "both (`dataset_version=` and `as_of=`), so it returns this package byte for byte for ever. "
+             "`CITATION.cff` in this package holds the same citation for reference managers; `CHANGES.md` "
+             "says what this version changed since the previous one. If you deposited a release "
+             "(`flask release`) in a repository such as Zenodo, cite its DOI together with the version.")
 
 
 def _cell(text: str) -> str:
@@ -110,7 +142,7 @@ def _table(table: Table) -> list[str]:
 def codebook(snapshot: Snapshot, day: date, base_url: str) -> str:
     """The codebook of `snapshot`'s exports, for the dated tables on `day`."""
     rules = EXPORT_TABLES["obligation_status"].derivation
-    cite = citation(snapshot.version, snapshot.released, base_url)
+    cite = citation(snapshot.version, snapshot.released, base_url, day)
     lines = ["# Mine Ban Treaty Status dataset: codebook", "",
              f"Dataset version {snapshot.version}, released {snapshot.released.date().isoformat()}; "
              f"dated tables as of {day.isoformat()}. Generated from the same table definitions as the "
@@ -121,5 +153,6 @@ def codebook(snapshot: Snapshot, day: date, base_url: str) -> str:
              "## Tables", ""]
     for table in EXPORT_TABLES.values():
         lines += _table(table)
-    lines += ["## How to cite", "", cite["text"], "", "```bibtex", cite["bibtex"].rstrip(), "```", ""]
+    lines += ["## How to cite", "", CITE_NOTE.format(as_of=day.isoformat()), "", cite["text"], "", "```bibtex",
+              cite["bibtex"].rstrip(), "```", ""]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Tables as bytes, streamed: CSV, JSON, NDJSON and Parquet.
+"""Tables as bytes, streamed: CSV, JSON, NDJSON, Parquet and Stata (.dta, see api.read.stata).
 
 CSV text cells that a spreadsheet would run as a formula get a leading apostrophe (see
 `neutralise`); JSON, NDJSON and Parquet keep every value exactly.
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from api.read import stata
 from api.read.snapshot import Snapshot
 from api.read.tables import Table, rows
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 BATCH_ROWS = 2000            # rows per CSV/JSON chunk
 ROW_GROUP_ROWS = 10_000      # rows per Parquet row group
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "ndjson": "application/x-ndjson",
-               "parquet": "application/vnd.apache.parquet"}
+               "parquet": "application/vnd.apache.parquet", "dta": stata.MEDIA_TYPE}
 
 
 # A text cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...), +cmd|...,
@@ -156,7 +157,8 @@ def parquet_chunks(table: Table, snapshot: Snapshot, day: date) -> Iterator[byte
     yield sink.take()
 
 
-WRITERS = {"csv": csv_chunks, "json": json_chunks, "ndjson": ndjson_chunks, "parquet": parquet_chunks}
+WRITERS = {"csv": csv_chunks, "json": json_chunks, "ndjson": ndjson_chunks, "parquet": parquet_chunks,
+           "dta": stata.dta_chunks}
 
 
 def chunks(table: Table, fmt: str, snapshot: Snapshot, day: date) -> Iterator[bytes]:

@@ -1,4 +1,6 @@
-"""The whole dataset as one Frictionless Data Package: a ZIP of CSVs, datapackage.json and codebook.md.
+"""The whole dataset as one Frictionless Data Package: a ZIP of datapackage.json, codebook.md,
+CITATION.cff, the version's change log (CHANGES.md, changes.json), every table as CSV (data/, the
+package's resources) and as Stata .dta (stata/).
 
 The ZIP is streamed entry by entry, and its bytes depend only on the dataset version, the
 `as_of` date of the dated tables (statuses, obligation_status, country_year) and PUBLIC_URL:
@@ -13,8 +15,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from api.read import codebook
-from api.read.citation import LICENCE, TITLE, citation
+from api.read import changelog, codebook, stata
+from api.read.citation import CFF_NAME, LICENCE, TITLE, citation, citation_cff
 from api.read.formats import Drain, csv_chunks, table_fingerprint
 from api.read.snapshot import Snapshot
 from api.read.tables import EXPORT_TABLES, Column, Table
@@ -55,14 +57,25 @@ def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict[str, Any]:
                           "description": table.description, "format": "csv", "mediatype": "text/csv",
                           "encoding": "utf-8", "bytes": stamp["bytes"], "hash": f"sha256:{stamp['sha256']}",
                           "schema": table_schema(table)})
-    cite = citation(snapshot.version, snapshot.released, base_url)
+    cite = citation(snapshot.version, snapshot.released, base_url, day)
     return {"profile": "tabular-data-package", "name": "mine-ban-treaty-status", "title": TITLE,
-            "description": f"Every table as CSV; {codebook.NAME} in this package documents every table and "
-                           "column, the date conventions and how statuses and obligations are derived. "
+            "description": f"Every table as CSV (and as Stata .dta under stata/); {codebook.NAME} in this package "
+                           "documents every table and column, the date conventions and how statuses and obligations "
+                           f"are derived; {changelog.MARKDOWN_NAME} says what this version changed; {CFF_NAME} how "
+                           "to cite it. "
                            "Join tables on iso3. " + CSV_NOTE,
             "version": snapshot.version, "created": snapshot.released.isoformat() + "Z",
             "as_of": day.isoformat(), "licenses": [LICENCE], "citation": cite["text"],
             "homepage": base_url, "resources": resources}
+
+
+def documents(snapshot: Snapshot, day: date, base_url: str) -> dict[str, str]:
+    """The package's text files beside the data: codebook, citation and change log."""
+    log = changelog.change_log(snapshot)
+    return {codebook.NAME: codebook.codebook(snapshot, day, base_url),
+            CFF_NAME: citation_cff(snapshot.version, snapshot.released, base_url, day),
+            changelog.MARKDOWN_NAME: changelog.as_markdown(log, snapshot.released.date().isoformat()),
+            changelog.JSON_NAME: changelog.as_json(log)}
 
 
 def _entry(name: str, snapshot: Snapshot) -> zipfile.ZipInfo:
@@ -77,12 +90,16 @@ def zip_chunks(snapshot: Snapshot, day: date, base_url: str) -> Iterator[bytes]:
     with zipfile.ZipFile(sink, "w") as archive:
         body = json.dumps(descriptor(snapshot, day, base_url), ensure_ascii=False, indent=2).encode()
         archive.writestr(_entry(DESCRIPTOR, snapshot), body)
-        archive.writestr(_entry(codebook.NAME, snapshot), codebook.codebook(snapshot, day, base_url).encode())
+        for name, text in documents(snapshot, day, base_url).items():
+            archive.writestr(_entry(name, snapshot), text.encode())
         yield sink.take()
         for table in EXPORT_TABLES.values():
             with archive.open(_entry(path_of(table), snapshot), "w") as member:
                 for chunk in csv_chunks(table, snapshot, day):
                     member.write(chunk)
                     yield sink.take()
+            yield sink.take()
+        for table in EXPORT_TABLES.values():
+            archive.writestr(_entry(f"stata/{table.name}.dta", snapshot), stata.dta_bytes(table, snapshot, day))
             yield sink.take()
     yield sink.take()

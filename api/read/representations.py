@@ -100,6 +100,9 @@ class StateOut(CitedOut):
     iso2 = fields.String()
     iso3 = fields.String()
     numeric = fields.String()
+    # null when the crosswalk gives none, and in versions published before the codes were added
+    cow_code = fields.Integer(allow_none=True, dump_default=None)
+    gw_code = fields.Integer(allow_none=True, dump_default=None)
     name = fields.String()
     official_name = fields.String()
     aliases = fields.List(fields.String())

@@ -5,20 +5,31 @@ definitions drive CSV, JSON, NDJSON, Parquet, the Frictionless table schemas and
 codebook, so they cannot drift apart. Values are Python values: str, int, bool, date, a list
 of strings, or None for unknown.
 
-Every table about states carries the state's `iso3` (the join key), `iso2`, `numeric` (text)
-and `name`: `iso3` survives every reader's defaults, while Namibia's alpha-2 code "NA" is read
-as missing by pandas and R, and numeric codes lose their leading zeros when read as numbers.
+Every table about states carries the state's `iso3` (the join key), `iso2`, `numeric` (text),
+`name`, `cow_code` and `gw_code` (api.read.columns): `iso3` survives every reader's defaults,
+while Namibia's alpha-2 code "NA" is read as missing by pandas and R, and numeric codes lose
+their leading zeros when read as numbers.
 """
 from __future__ import annotations
 
 import dataclasses
-import operator
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from api.read import derived_rows
+from api.read.columns import (
+    ISO2_TEXT,
+    ISO3_TEXT,
+    NUMERIC_TEXT,
+    Column,
+    Getter,
+    Table,
+    key,
+    need,
+    state_codes,
+    state_keys,
+)
 from api.read.derived_rows import FIRST_YEAR
 from api.read.snapshot import Record, Snapshot
 from api.rules import status
@@ -26,79 +37,16 @@ from api.rules.vocabulary import CONFIDENCE as CONFIDENCE_CODES
 from api.rules.vocabulary import DIMENSIONS, POSITIONS
 from api.rules.vocabulary import PRECISION as PRECISION_CODES
 
-Getter = Callable[[Any], Any]  # a row (a Record, a PositionInForce or a dict) -> a value
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str  # string, integer, boolean, date or list (of strings)
-    description: str
-    get: Getter | None = None  # record -> value; default: the attribute of the same name
-    required: bool = False
-    enum: tuple[str | int, ...] = ()
-    missing: str = ""  # what an empty cell means (codebook); default: not known or not applicable
-    of_state: str = ""  # the value is this attribute of the state whose alpha-2 code `get` gives
-    derived: bool = False  # computed (from the record or another table): not part of the record itself
-    loads: str = ""  # the record field the column holds, when not its name (import-package)
-
-    def value(self, record: Any, states: dict[str, Record]) -> Any:
-        value = self.get(record) if self.get else getattr(record, self.name)
-        return getattr(states[value], self.of_state) if self.of_state else value
-
-    @property
-    def field(self) -> str:
-        return self.loads or self.name
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    rows: Callable[[Snapshot, date], Iterator[Any]]
-    foreign_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (table, column)
-    dated: bool = False  # rows depend on the date asked for (`as_of`)
-    derivation: str = ""  # how a derived table is computed (codebook)
-
-    def count(self, snapshot: Snapshot, day: date) -> int:
-        return sum(1 for _ in self.rows(snapshot, day))
+__all__ = ["EXPORT_TABLES", "OBLIGATION_STATUS_TEXT", "Column", "Table", "rows"]
 
 
 def _source_ids(record: Record) -> list[str]:
     return [source.id for source in record.sources]
 
 
-def need(name: str, type_: str, description: str, **kwargs: Any) -> Column:
-    """A column that is never empty."""
-    return Column(name, type_, description, required=True, **kwargs)
-
-
-def _key(name: str, description: str) -> Column:
-    return need(name, "string", description)
-
-
-ISO3_TEXT = ("ISO 3166-1 alpha-3 code of the state: the join key between tables (table `states`). "
-             "Every CSV reader's defaults read it as it is.")
-ISO2_TEXT = ("ISO 3166-1 alpha-2 code. Namibia's is \"NA\", which pandas (read_csv) and R (read.csv, readr) "
-             "read as missing by default: join on `iso3`, or read with keep_default_na=False (pandas) or "
-             "na.strings = \"\" (R) to keep it.")
-NUMERIC_TEXT = ("ISO 3166-1 numeric code: three digits kept as text with their leading zeros (\"004\"). "
-                "Readers that guess types make it a number (4): read it as text, dtype={\"numeric\": str} "
-                "in pandas, colClasses = c(numeric = \"character\") in R.")
-NAME_TEXT = "The state's short name (table `states`)."
-
-
-def _state_keys(iso2_of: Getter, loads_iso2: bool = False) -> tuple[Column, ...]:
-    """iso3, iso2, numeric and name of the state whose alpha-2 code `iso2_of(record)` gives.
-    `loads_iso2`: the record holds the alpha-2 code itself (field `state`); the other three are
-    looked up in the states table."""
-    return (Column("iso3", "string", ISO3_TEXT, iso2_of, True, of_state="iso3", derived=True),
-            Column("iso2", "string", ISO2_TEXT, iso2_of, True, of_state="iso2", derived=not loads_iso2,
-                   loads="state"),
-            Column("numeric", "string", NUMERIC_TEXT, iso2_of, True, of_state="numeric", derived=True),
-            Column("name", "string", NAME_TEXT, iso2_of, True, of_state="name", derived=True))
+def _state_iso2(record: Record) -> str:
+    iso2: str = record.state_iso2
+    return iso2
 
 
 CONFIDENCE = Column("confidence", "string", "How well the row is sourced: confirmed_primary (read in a primary "
@@ -111,7 +59,6 @@ PRECISION = Column("date_precision", "string", "day, month or year: how precise 
                    "date is the first day of the month, a year-only date the first of January.",
                    required=True, enum=PRECISION_CODES)
 STATE_FK = ("states", "iso3")
-_state_iso2: Getter = operator.attrgetter("state_iso2")
 TREATY_FK = ("treaties", "slug")
 
 
@@ -141,16 +88,16 @@ OBLIGATION_STATUS_TEXT = ("in_progress (deadline in force not passed), completed
                           "finding of non-compliance), deadline_missed (a source says so), no_obligation (the state "
                           "declared it had none), or unknown (no dated event yet, or an extension whose new "
                           "deadline no source gives).")
-STATE_KEYS = _state_keys(_item("state"))
+STATE_KEYS = state_keys(_item("state"))
 EXPORT_TABLES = {table.name: table for table in (
     Table("sources", "Every source a fact rests on.", (
-        _key("id", "Source id."), need("url", "string", "Where to read it."),
+        key("id", "Source id."), need("url", "string", "Where to read it."),
         need("title", "string", "Title."), need("publisher", "string", "Publisher."),
         Column("published", "date", "Publication date.", missing="Publication date unknown."),
         need("accessed", "date", "When it was read.")),
         ("id",), derived_rows.records("sources")),
     Table("treaties", "The treaties covered.", (
-        _key("slug", "Treaty id."), need("name", "string", "Full name."),
+        key("slug", "Treaty id."), need("name", "string", "Full name."),
         need("short_name", "string", "Short name."), Column("aliases", "list", "Other names, `;`-joined."),
         need("adopted", "date", "Adoption date."), need("adopted_at", "string", "Place of adoption."),
         need("opened_for_signature", "date", "Opened for signature."),
@@ -161,8 +108,8 @@ EXPORT_TABLES = {table.name: table for table in (
         Column("untc_reference", "string", "UN Treaty Collection reference."), CONFIDENCE, SOURCES),
         ("slug",), derived_rows.records("treaties")),
     Table("states", "Every state, by ISO 3166-1 code; `iso3` is the key other tables join on.", (
-        _key("iso3", ISO3_TEXT.replace(" (table `states`)", "")), need("iso2", "string", ISO2_TEXT),
-        need("numeric", "string", NUMERIC_TEXT),
+        key("iso3", ISO3_TEXT.replace(" (table `states`)", "")), need("iso2", "string", ISO2_TEXT),
+        need("numeric", "string", NUMERIC_TEXT), *state_codes(),
         need("name", "string", "Short name."), need("official_name", "string", "Official name."),
         Column("aliases", "list", "Other names, `;`-joined."), need("region", "string", "UN M49 region."),
         need("subregion", "string", "UN M49 subregion."),
@@ -171,7 +118,7 @@ EXPORT_TABLES = {table.name: table for table in (
         need("un_member", "boolean", "UN member state."), *EXISTENCE, CONFIDENCE, SOURCES),
         ("iso3",), derived_rows.records("states")),
     Table("treaty_actions", "Signatures, consents, withdrawals and declarations, as deposited.", (
-        _key("id", "Action id."), *_state_keys(_state_iso2, loads_iso2=True),
+        key("id", "Action id."), *state_keys(_state_iso2, loads_iso2=True),
         Column("treaty", "string", "Treaty slug.", lambda r: r.treaty_slug, True),
         need("kind", "string", "What was deposited.", enum=status.ACTION_KINDS),
         Column("date", "date", "Date of deposit.", missing="Date unknown (see notes)."), PRECISION,
@@ -188,7 +135,7 @@ EXPORT_TABLES = {table.name: table for table in (
     Table("policy_positions", "National anti-personnel mine policies, one row per change, with what each "
           "replaced and when it ended (as the API gives them).", (
         *(_of_position(c) for c in (
-            _key("id", "Position id."), *_state_keys(_state_iso2, loads_iso2=True),
+            key("id", "Position id."), *state_keys(_state_iso2, loads_iso2=True),
             need("dimension", "string", "What the position is about.", enum=DIMENSIONS),
             need("position", "string", "The position.", enum=POSITIONS),
             Column("restriction", "string", "Restrictions.", missing="No restriction recorded."),
@@ -202,7 +149,7 @@ EXPORT_TABLES = {table.name: table for table in (
                "dataset version).", lambda e: e.ended, derived=True, missing="Still in force.")),
         ("id",), derived_rows.policies, {"iso3": STATE_FK, "replaces": ("policy_positions", "id")}),
     Table("obligations", "Facts about Article 4 (stockpile destruction) and 5 (mine clearance) obligations.", (
-        _key("id", "Obligation event id."), *_state_keys(_state_iso2, loads_iso2=True),
+        key("id", "Obligation event id."), *state_keys(_state_iso2, loads_iso2=True),
         need("article", "integer", "4: destroy stockpiles within 4 years of entry into force; 5: clear mined "
                                    "areas within 10 years (extensible).", enum=tuple(status.OBLIGATION_MONTHS)),
         need("kind", "string", "What the source says happened.", enum=status.OBLIGATION_KINDS),
@@ -214,7 +161,7 @@ EXPORT_TABLES = {table.name: table for table in (
         CONFIDENCE, SOURCES),
         ("id",), derived_rows.records("obligation_events"), {"iso3": STATE_FK}),
     Table("statuses", "Status of every state that existed on `as_of` (default today) under every treaty.", _derived(
-        *STATE_KEYS, _key("treaty", "Treaty slug."),
+        *STATE_KEYS, key("treaty", "Treaty slug."),
         need("as_of", "date", "The date the status is for."), STATUS,
         Column("since", "date", "Status in force since.", missing="Never a signatory."),
         Column("action_id", "string", "The treaty action that caused it.", missing="Never a signatory.")),
@@ -222,7 +169,7 @@ EXPORT_TABLES = {table.name: table for table in (
         {"iso3": STATE_FK, "treaty": TREATY_FK, "action_id": ("treaty_actions", "id")}, dated=True,
         derivation="The status on `as_of` from the state's treaty actions, by Articles 17 and 20."),
     Table("membership_timeline", "Every change of status of every state under every treaty.", _derived(
-        *STATE_KEYS, _key("treaty", "Treaty slug."),
+        *STATE_KEYS, key("treaty", "Treaty slug."),
         need("step", "integer", "1 for the state's first change under the treaty, then 2, 3..."),
         STATUS, need("start", "date", "In force from."),
         Column("end", "date", "Replaced on.", missing="Still in force."),
@@ -287,8 +234,8 @@ EXPORT_TABLES = {table.name: table for table in (
                    "last day the state was bound), policy positions as in GET "
                    "/api/v1/countries/{code}/policies?as_of=, all on the row's `date`."),
     Table("citations", "Which source each record cites: one row per record and source.", _derived(
-        _key("table", "The record's table."), _key("record_id", "The record's id in that table."),
-        _key("source_id", "Source id (table `sources`).")),
+        key("table", "The record's table."), key("record_id", "The record's id in that table."),
+        key("source_id", "Source id (table `sources`).")),
         ("table", "record_id", "source_id"), derived_rows.citations, {"source_id": ("sources", "id")}),
 )}
 

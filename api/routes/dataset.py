@@ -36,7 +36,7 @@ def show():
     previous, changes = snapshot.once("dataset_row", row)
     return {"version": snapshot.version, "released": _stamp(snapshot.released), "previous": previous,
             "licence": LICENCE, "citation": citation(snapshot.version, snapshot.released,
-                                                     current_app.config["PUBLIC_URL"]),
+                                                     current_app.config["PUBLIC_URL"]),  # as of the release day
             "changes": changes, "exports": url_for("exports.index"),
             "versions": url_for("dataset.versions")}
 
@@ -58,7 +58,7 @@ def _chain(version: str | None) -> list:
     rows = {row.version: row for row in db.session.execute(
         db.select(DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.previous, DatasetVersion.changes))}
     chain = []
-    while version is not None:
+    while version is not None and version in rows:  # an imported package names a previous version it lacks
         chain.append(rows[version])
         version = rows[version].previous
     return chain

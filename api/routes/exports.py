@@ -14,7 +14,7 @@ import click
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
 from api.problems import Problem
-from api.read import formats, package
+from api.read import formats, package, release
 from api.read.clock import today
 from api.read.snapshot import Snapshot, latest_snapshot, request_snapshot
 from api.read.tables import EXPORT_TABLES
@@ -115,3 +115,24 @@ def export_command(directory: Path, dataset_version: str | None, as_of) -> None:
     for path in write_all(snapshot, directory, day, current_app.config["PUBLIC_URL"]):
         click.echo(f"wrote {path}")
     click.echo(f"export: dataset version {snapshot.version}")
+
+
+@click.command("release")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dataset-version", default=None, help="Version to release (default: the current one).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of the dated tables (default: the version's release day, so that every run gives the "
+                   "same bytes).")
+def release_command(directory: Path, dataset_version: str | None, as_of) -> None:
+    """Write an archivable release of a version to DIRECTORY: the data package, CITATION.cff,
+    codebook.md, CHANGES.md, a README and SHA256SUMS, identical on every run."""
+    try:
+        snapshot = latest_snapshot(dataset_version)
+    except Problem as problem:
+        raise click.ClickException(problem.detail)
+    day = as_of.date() if as_of else snapshot.released.date()
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, data in release.release_files(snapshot, day, current_app.config["PUBLIC_URL"]).items():
+        (directory / name).write_bytes(data)
+        click.echo(f"wrote {directory / name}")
+    click.echo(f"release: dataset version {snapshot.version}, dated tables as of {day.isoformat()}")

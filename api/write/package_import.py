@@ -23,6 +23,7 @@ from marshmallow import ValidationError
 from api.extensions import db
 from api.models import DatasetVersion
 from api.read import snapshot as snapshots
+from api.read.changelog import JSON_NAME
 from api.read.clock import today
 from api.read.formats import csv_chunks, fingerprint, unneutralise
 from api.read.package import DESCRIPTOR, path_of
@@ -134,6 +135,9 @@ def import_package(path: str) -> DatasetVersion:
         raise PackageError([f"{DESCRIPTOR}: version {name!r} does not match its data "
                             f"(content hash {version.content_hash[:8]})"])
     version.version, version.loaded_at = name, datetime.fromisoformat(descriptor["created"].removesuffix("Z"))
+    if JSON_NAME in files:  # the version's own change log, so that CHANGES.md comes back as it was
+        log = json.loads(files[JSON_NAME])
+        version.previous, version.changes = log["previous"], log["changes"]
     db.session.flush()
     _check_rebuilt(descriptor, files, snapshots.build(version))
     return version

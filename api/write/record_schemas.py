@@ -64,6 +64,8 @@ class StateIn(Cited):
     iso2 = fields.String(required=True, validate=ISO2)
     iso3 = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     numeric = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{3}$"))
+    cow_code = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(1, 999))
+    gw_code = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(1, 999))
     name = text(required=True, max=200)
     official_name = text(required=True, max=300)
     aliases = fields.List(text(max=200), load_default=list)
