@@ -77,6 +77,8 @@ EXAMPLES = [
      "A table as NDJSON"),
     ("ExportTreatiesParquet", "downloadExport", "application/vnd.apache.parquet", "/api/v1/exports/treaties.parquet",
      "A table as Parquet"),
+    ("ExportTreatiesDta", "downloadExport", "application/x-stata-dta", "/api/v1/exports/treaties.dta",
+     "A table as a Stata .dta file"),
     ("ExportPackage", "downloadExport", "application/zip", "/api/v1/exports/datapackage.zip",
      "The whole dataset as a Data Package"),
     ("ExportTreatiesJson", "downloadExport", "application/json", "/api/v1/exports/treaties.json", "A table as JSON"),
@@ -99,7 +101,7 @@ EXAMPLES = [
      "/api/v1/revisions/treaty_action/apmbc-fi-withdrawal", "The revisions of Finland's withdrawal"),
     ("Tokens", "listTokens", "application/json", "/api/v1/tokens", "The tokens (an admin's request)"),
 ]
-BINARY = {"application/vnd.apache.parquet", "application/zip"}
+BINARY = {"application/vnd.apache.parquet", "application/x-stata-dta", "application/zip"}
 
 
 def trim(value):
