@@ -4,6 +4,8 @@ import io
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from datetime import date
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from flask.testing import FlaskClient
 from helpers import ROOT
 
 from api.pages import maps
+from api.pages.page_data import what_changed
 from api.rules import status
 
 colorspacious = pytest.importorskip("colorspacious", reason="pip install -r requirements-dev.txt")
@@ -75,10 +78,11 @@ def test_the_map_and_the_badges_use_the_checked_palette(pages):
 def test_withdrawn_states_carry_a_hatch_and_an_outline_as_well_as_a_colour(pages):
     body = pages.get(f"/?as_of={DAY}").get_data(as_text=True)
     finland = re.search(r'<path class="s-withdrawn" data-status="withdrawn" fill="([^"]+)" d="[^"]+"'
-                        r'( stroke="#000" stroke-width="\.9")?><title>Finland: Withdrawn</title>', body)
+                        r' vector-effect="non-scaling-stroke"( stroke="#000" stroke-width="1.2")?><title>Finland: Withdrawn</title>', body)
     assert finland and finland.group(1) == "url(#hatch-cross-withdrawn)" and finland.group(2)
     assert '<pattern id="hatch-cross-withdrawn"' in body and '<pattern id="hatch-line-withdrawal_pending"' in body
-    sweden = re.search(r'fill="([^"]+)" d="[^"]+"><title>Sweden: State party</title>', body)
+    sweden = re.search(r'fill="([^"]+)" d="[^"]+" vector-effect="non-scaling-stroke"><title>Sweden: State party</title>',
+                       body)
     assert sweden and sweden.group(1) == maps.PALETTE["state_party"][0]  # no hatch, no outline
 
 
@@ -200,3 +204,30 @@ def test_home_and_compare_have_a_cite_box(pages, url):
     body = re.sub(r"\s+", " ", pages.get(url).get_data(as_text=True))
     assert '<h2 id="cite-h">Cite this</h2>' in body and "Mine Ban Treaty Status API. “" in body
     assert re.search(r"Dataset version \d{4}\.\d\d\.\d\d-[0-9a-f]{8}\. Accessed", body)
+
+
+def test_compare_says_a_position_was_restated_rather_than_permitted_to_permitted(pages):
+    # seed_data/policies/FI.yaml: "use: under_review" on record from 2025-04-01, restated 2025-06-19
+    body = re.sub(r"\s+", " ", pages.get("/compare?from=2025-05-01&to=2025-07-01").get_data(as_text=True))
+    assert "use: restated, same terms (under review)" in body
+    assert "under review → <strong>under review</strong>" not in body
+
+
+@pytest.mark.parametrize("before, after, changed", [
+    (None, ("permitted", None), "position"),
+    (("prohibited", None), ("permitted", None), "position"),
+    (("permitted_with_restrictions", "for self-defence"), ("permitted_with_restrictions", "at borders"), "restriction"),
+    (("permitted_with_restrictions", "at borders"), ("permitted_with_restrictions", "at borders"), "restated"),
+])
+def testwhat_changed_inside_a_position(before, after, changed):
+    record = lambda pair: pair and SimpleNamespace(position=pair[0], restriction=pair[1])
+    assert what_changed(record(before), record(after)) == changed
+
+
+def test_the_status_says_when_its_sources_were_last_checked(app, pages):
+    sources = app.test_client().get("/api/v1/countries/FI/status?as_of=2026-03-01").get_json()["sources"]
+    assert sources
+    latest = max(date.fromisoformat(s["accessed"]) for s in sources)
+    body = re.sub(r"\s+", " ", pages.get("/countries/FI?as_of=2026-03-01").get_data(as_text=True))
+    status_part = body[body.index('class="summary"'):body.index('id="cite-h"')]
+    assert f"Last checked: sources last read on {latest.day} {latest:%B %Y}." in status_part

@@ -120,6 +120,11 @@ def map_model(items: list[dict], region: str | None = None, width: int = 960) ->
     box = view_box(region)
     _, _, box_w, box_h = (float(n) for n in box.split())
     drawn = {shape["iso2"] for shape in shapes}
-    return {"shapes": shapes, "legend": legend(items, shapes), "patterns": patterns(), "view_box": box,
+    left, top = (float(n) for n in box.split()[:2])
+    in_box = [s for s in shapes if any(b[0] < left + box_w and b[2] > left and b[1] < top + box_h and b[3] > top
+                                        for b in boxes(s["d"]))]
+    shown = [i for i in items if region in (None, i["region"])]
+    return {"shapes": in_box, "legend": legend(shown, in_box), "patterns": patterns(), "view_box": box,
+            "box": {"x": left, "y": top, "width": box_w, "height": box_h}, "hatch": round(6 * box_w / width, 2),
             "width": width, "height": round(width * box_h / box_w),
             "undrawn": sorted(i["name"] for i in items if i["iso2"] not in drawn)}

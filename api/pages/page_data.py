@@ -66,11 +66,11 @@ def policy_changes(states: list, start: date, end: date) -> list[dict]:
             old = before.get(entry.position.dimension)
             if old is None or old.id != entry.position.id:
                 rows.append({"state": state, "dimension": entry.position.dimension, "before": old,
-                             "after": entry.position, "changed": _what_changed(old, entry.position)})
+                             "after": entry.position, "changed": what_changed(old, entry.position)})
     return rows
 
 
-def _what_changed(old, new) -> str:
+def what_changed(old, new) -> str:
     """What differs inside a position: 'position', 'restriction', or 'restated' (a new record, same terms)."""
     if old is None or old.position != new.position:
         return "position"
