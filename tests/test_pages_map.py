@@ -231,3 +231,16 @@ def test_the_status_says_when_its_sources_were_last_checked(app, pages):
     body = re.sub(r"\s+", " ", pages.get("/countries/FI?as_of=2026-03-01").get_data(as_text=True))
     status_part = body[body.index('class="summary"'):body.index('id="cite-h"')]
     assert f"Last checked: sources last read on {latest.day} {latest:%B %Y}." in status_part
+
+
+@pytest.mark.parametrize("q, iso2", [("Finlande", "FI"), ("Alemania", "DE")])
+def test_the_search_box_opens_a_country_named_in_another_un_language(pages, q, iso2):
+    response = pages.get(f"/search?q={q}")
+    assert response.status_code == 302 and response.headers["Location"] == f"/countries/{iso2}"
+
+
+def test_the_country_page_shows_the_names_in_the_six_un_languages(pages):
+    body = pages.get("/countries/FI").get_data(as_text=True)
+    # UNTERM short names of Finland (datasets/country-codes at caa72d1e)
+    for language, name in [("ar", "فنلندا"), ("zh", "芬兰"), ("fr", "Finlande"), ("ru", "Финляндия"), ("es", "Finlandia")]:
+        assert f'<span lang="{language}"' in body and f">{name}</span>" in body

@@ -21,7 +21,7 @@ from api.problems import DATE_HELP, Problem
 from api.read import clock, queries, snapshot
 from api.read.representations import status_body
 from api.rules import status
-from api.rules.names import prose_name, short_name
+from api.rules.names import prose_name, short_name, un_names
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
 from api.urls import public_url
@@ -44,6 +44,7 @@ def _long_date(day: date | str | None, precision: str | None = "day") -> str:
 
 bp.add_app_template_filter(short_name, "short_name")
 bp.add_app_template_filter(prose_name, "prose_name")
+bp.add_app_template_filter(un_names, "un_names")
 
 
 @bp.app_context_processor
