@@ -244,3 +244,14 @@ def test_the_country_page_shows_the_names_in_the_six_un_languages(pages):
     # UNTERM short names of Finland (datasets/country-codes at caa72d1e)
     for language, name in [("ar", "فنلندا"), ("zh", "芬兰"), ("fr", "Finlande"), ("ru", "Финляндия"), ("es", "Finlandia")]:
         assert f'<span lang="{language}"' in body and f">{name}</span>" in body
+
+
+def test_a_region_zoom_counts_the_states_of_that_region(app, pages):
+    expected = {}
+    for item in api_states(app, as_of=DAY, region="Europe"):
+        expected[item["status"]] = expected.get(item["status"], 0) + 1
+    body = re.sub(r"\s+", " ", pages.get(f"/?as_of={DAY}&region=Europe").get_data(as_text=True))
+    legend = re.search(r'<ul class="legend">(.*?)</ul>', body).group(1)
+    shown = dict(re.findall(r"</svg>([^<(]+?) \((\d+)\)</li>", legend))
+    assert {label: int(count) for label, count in shown.items()} == {maps.LABELS[k]: n for k, n in expected.items()}
+    assert "Withdrawn (5)" in legend

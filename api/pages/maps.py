@@ -127,4 +127,4 @@ def map_model(items: list[dict], region: str | None = None, width: int = 960) ->
     return {"shapes": in_box, "legend": legend(shown, in_box), "patterns": patterns(), "view_box": box,
             "box": {"x": left, "y": top, "width": box_w, "height": box_h}, "hatch": round(6 * box_w / width, 2),
             "width": width, "height": round(width * box_h / box_w),
-            "undrawn": sorted(i["name"] for i in items if i["iso2"] not in drawn)}
+            "undrawn": sorted(i["name"] for i in shown if i["iso2"] not in drawn)}
