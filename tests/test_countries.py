@@ -201,3 +201,35 @@ def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
 def test_an_undated_act_lowers_the_confidence_of_the_status(client):
     assert client.get("/api/v1/countries/LB/status").get_json()["confidence"] == "single_source"
     assert client.get("/api/v1/countries/US/status").get_json()["confidence"] == "confirmed_primary"
+
+
+# UNTERM short names (datasets/country-codes at caa72d1e, source s-unterm-names), typed by hand
+# from that file: Finland, Germany and the Republic of Korea in the six UN languages.
+UN_NAMES = {
+    "FI": {"ar": "فنلندا", "zh": "芬兰", "en": "Finland", "fr": "Finlande", "ru": "Финляндия", "es": "Finlandia"},
+    "DE": {"ar": "ألمانيا", "zh": "德国", "en": "Germany", "fr": "Allemagne", "ru": "Германия", "es": "Alemania"},
+    "KR": {"ar": "جمهورية كوريا", "zh": "大韩民国", "en": "Republic of Korea", "fr": "République de Corée",
+           "ru": "Республика Корея", "es": "República de Corea"},
+}
+
+
+@pytest.mark.parametrize("iso2", UN_NAMES)
+def test_a_country_has_its_names_in_the_six_un_languages(client, iso2):
+    assert client.get(f"/api/v1/countries/{iso2}").get_json()["names"] == UN_NAMES[iso2]
+
+
+def test_every_country_has_a_name_in_each_un_language_without_the_un_markers(client):
+    codes = [i["iso2"] for i in client.get("/api/v1/countries?limit=250").get_json()["items"]]
+    assert len(codes) == 197
+    for code in codes:
+        names = client.get(f"/api/v1/countries/{code}").get_json()["names"]
+        assert sorted(names) == ["ar", "en", "es", "fr", "ru", "zh"] and all(names.values()), code
+        assert not any(n.endswith(("*", "(the)", "(la)", "(le)", "(el)", "(l')")) for n in names.values()), code
+
+
+@pytest.mark.parametrize("q, iso2", [("Finlande", "FI"), ("Alemania", "DE"), ("Финляндия", "FI"), ("德国", "DE"),
+                                      ("République de Corée", "KR"), ("republica de corea", "KR"),
+                                      ("Pays-Bas", "NL"), ("Países Bajos", "NL"), ("Côte d’Ivoire", "CI")])
+def test_search_matches_a_name_in_any_un_language_first(client, q, iso2):
+    items = client.get("/api/v1/countries", query_string={"q": q}).get_json()["items"]
+    assert items[0]["iso2"] == iso2, [i["iso2"] for i in items]

@@ -4,6 +4,7 @@ Skips when Playwright or /usr/bin/chromium is missing, fails instead when REQUIR
 (CI sets it and installs both; Playwright never downloads a browser here). Screenshots go to
 tests/artifacts/ (or $PAGES_ARTIFACTS); UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/finland.png.
 """
+import itertools
 import os
 from pathlib import Path
 
@@ -26,6 +27,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {"home": "/", "finland": "/countries/FI", "compare": "/compare?from=2025-01-01&to=2026-03-01",
          "search": "/search?q=guin", "korea": "/countries/KR", "congo": "/countries/CD",
+         "europe": "/?region=Europe&status=withdrawn&sort=since&order=desc", "embed": "/embed/map?as_of=2026-03-01",
          "error": "/countries/FI?as_of=not-a-date"}
 # Pages are backend-agnostic (test_pages.py covers both databases): one backend is enough here.
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
@@ -86,13 +88,66 @@ def test_each_page_loads_accessibly_without_layout_shift(page, name):
     assert serious_violations(page) == []
 
 
-@pytest.mark.parametrize("name", ["home", "finland", "compare", "search", "korea", "congo"])
+@pytest.mark.parametrize("name", PAGES)
 def test_pages_fit_a_phone(browser, base_url, name):
     context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(PAGES[name])
     shoot(page, f"{name}-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_a_phone_reads_the_baltic_states_and_the_charts(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto("/?region=Europe&as_of=2026-03-01")
+    estonia = page.locator("path:has(title:text-is('Estonia: Withdrawn'))").bounding_box()
+    assert estonia["width"] >= 12 and estonia["height"] >= 8  # 1:110m Estonia, zoomed to Europe
+    assert not page.locator(".chart .wide").first.is_visible() and page.locator(".chart .narrow").first.is_visible()
+    tick = page.locator(".chart .narrow .tick").first.bounding_box()
+    assert tick["height"] >= 10  # 12-unit labels drawn at about 12 px, not shrunk to 7
+    marks = [page.locator(".recent .narrow .withdrawal circle").nth(i).bounding_box() for i in range(3)]
+    assert all(b["y"] + b["height"] <= c["y"] + 1 for b, c in itertools.pairwise(marks))  # one above the next
+    context.close()
+
+
+def test_the_states_table_sorts_and_filters_without_javascript(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/?as_of=2026-03-01")
+    page.get_by_label("Region", exact=True).select_option("Europe")
+    page.get_by_label("Status", exact=True).select_option("withdrawn")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**status=withdrawn**")
+    assert page.locator("#states tbody tr").count() == 5  # EE, LV, LT, FI, PL withdrew in 2025-2026
+    page.locator("#states thead").get_by_role("link", name="Since").click()
+    page.wait_for_url("**sort=since**")
+    assert page.locator("#states tbody tr th").first.inner_text() in ("Estonia", "Latvia", "Lithuania")
+    page.locator("#states thead").get_by_role("link", name="Since").click()
+    page.wait_for_url("**order=desc**")
+    assert page.locator("#states tbody tr th").first.inner_text() == "Poland"
+    context.close()
+
+
+def test_another_site_can_frame_the_map_and_nothing_else(browser, base_url):
+    html = (f'<iframe id="map" src="{base_url}/embed/map?as_of=2026-03-01" title="map"></iframe>'
+            f'<iframe id="home" src="{base_url}/" title="home"></iframe>').encode()
+
+    def elsewhere(environ, start_response):  # another site: a second server, another origin
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [html]
+
+    context = browser.new_context()
+    page = context.new_page()
+    with serving(elsewhere) as other:
+        page.goto(other)
+        embedded = page.frame_locator("#map")
+        sync_api.expect(embedded.locator(".source")).to_contain_text("dataset version")
+        assert embedded.locator("svg path").count() > 100
+        page.wait_for_timeout(500)
+        # the home page refuses (frame-ancestors 'none'): Chromium shows its error page in the frame
+        assert not any("Who is bound" in frame.content() for frame in page.frames)
     context.close()
 
 

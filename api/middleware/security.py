@@ -3,7 +3,8 @@
 A read needs no request body, query strings are short UTF-8 text, and no body may exceed
 MAX_CONTENT_LENGTH: anything else is refused with a problem naming what is wrong, before any
 other work is done.
-Nothing served may be sniffed as another type, framed, or leak the referring URL. JSON and
+Nothing served may be sniffed as another type, framed, or leak the referring URL; the one
+exception to framing is a page that sets its own policy allowing it (the embeddable map). JSON and
 YAML need no active content at all (`default-src 'none'`); HTML pages load CSS, JS and
 images only from this origin (/static), never inline. Stack traces never reach a response:
 problems.py answers any unexpected error with a plain 500 problem, and gunicorn's `Server`
@@ -63,6 +64,8 @@ def secure(response):
     """after_request: the headers every response carries."""
     for name, value in headers_for(response.mimetype):
         response.headers.setdefault(name, value)
+    if "frame-ancestors 'none'" not in response.headers["Content-Security-Policy"]:
+        del response.headers["X-Frame-Options"]  # a page whose own policy lets other sites frame it
     return response
 
 

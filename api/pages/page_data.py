@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from api.read import codebook, queries
 from api.read.citation import bibtex_entry
+from api.read.formats import neutralise
 from api.read.representations import list_item
 from api.read.search import search_rank, search_states
 from api.read.snapshot import Snapshot
@@ -69,16 +70,43 @@ def policy_changes(states: list, start: date, end: date) -> list[dict]:
             old = before.get(entry.position.dimension)
             if old is None or old.id != entry.position.id:
                 rows.append({"state": state, "dimension": entry.position.dimension, "before": old,
-                             "after": entry.position})
+                             "after": entry.position, "changed": what_changed(old, entry.position)})
     return rows
 
 
-def citation(state, day: date, permalink: str, accessed: date, version: str | None) -> dict:
+def what_changed(old, new) -> str:
+    """What differs inside a position: 'position', 'restriction', or 'restated' (a new record, same terms)."""
+    if old is None or old.position != new.position:
+        return "position"
+    return "restriction" if (old.restriction or "") != (new.restriction or "") else "restated"
+
+
+TABLE_SORTS = {"name": lambda i: i["name"], "region": lambda i: (i["region"], i["name"]),
+               "status": lambda i: (status.STATUSES.index(i["status"]), i["name"]),
+               "since": lambda i: (i["status_since"] or "", i["name"])}
+CSV_COLUMNS = ("name", "iso2", "iso3", "region", "status", "status_label", "status_since", "as_of", "dataset_version")
+
+
+def states_table(items: list[dict], args: dict) -> list[dict]:
+    """The home page's table of states: filtered by `region` and `status`, sorted by `sort` in `order`."""
+    rows = [i for i in items if args["region"] in (None, i["region"]) and args["status"] in (None, i["status"])]
+    return sorted(rows, key=TABLE_SORTS[args["sort"]], reverse=args["order"] == "desc")
+
+
+def csv_rows(rows: list[dict], labels: dict, day: date, version: str | None) -> list[list[str]]:
+    """The table on screen as CSV rows, header first; formula-like cells neutralised."""
+    out = [list(CSV_COLUMNS)]
+    for row in rows:
+        cells = {**row, "status_label": labels[row["status"]], "as_of": day.isoformat(), "dataset_version": version}
+        out.append([neutralise(str(cells[c])) if cells[c] is not None else "" for c in CSV_COLUMNS])
+    return out
+
+
+def citation(title: str, key: str, permalink: str, accessed: date, version: str | None) -> dict:
+    """A plain-text and a BibTeX citation of a page, pinned to its dataset version."""
     edition = f"Dataset version {version}" if version else "Dataset version not yet published"
-    title = f"{short_name(state.name)}: status under the Mine Ban Treaty as of {long_date(day)}"
     text = (f"Mine Ban Treaty Status API. “{title}.” {edition}. Accessed {long_date(accessed)}. "
             f"{permalink}")
-    key = f"mbt-{state.iso2.lower()}-{day.isoformat()}"
     note = f"{edition}; accessed {accessed.isoformat()}"
     bibtex = bibtex_entry(key, "Mine Ban Treaty Status API", title, year=accessed.year,
                           howpublished=f"\\url{{{permalink}}}", note=note)
@@ -91,3 +119,6 @@ def codebook_html(snapshot: Snapshot, day: date, base_url: str) -> Markup:
     from markdown_it import MarkdownIt  # imported on first use: only this page needs it
     text = codebook.codebook(snapshot, day, base_url)
     return Markup(MarkdownIt("commonmark", {"html": False}).enable("table").render(text))
+def country_citation(state, day: date, permalink: str, accessed: date, version: str | None) -> dict:
+    title = f"{short_name(state.name)}: status under the Mine Ban Treaty as of {long_date(day)}"
+    return citation(title, f"mbt-{state.iso2.lower()}-{day.isoformat()}", permalink, accessed, version)

@@ -6,25 +6,31 @@ the API keeps its problem+json handler.
 """
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from datetime import date
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from api.pages import charts, page_data
+from api.pages import charts, maps, page_data
 from api.problems import DATE_HELP, Problem
 from api.read import clock, queries, snapshot
 from api.read.representations import status_body
-from api.rules.names import prose_name, short_name
+from api.rules import status
+from api.rules.names import prose_name, short_name, un_names
 from api.rules.sentences import long_date
 from api.rules.status import MINE_BAN_TREATY
 from api.urls import public_url
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
+# The embeddable map's policy: the pages' own, but any site may frame it (api.middleware.security
+# then leaves out X-Frame-Options).
+EMBED_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors *"
 
 
 @bp.app_template_filter("long_date")
@@ -38,11 +44,12 @@ def _long_date(day: date | str | None, precision: str | None = "day") -> str:
 
 bp.add_app_template_filter(short_name, "short_name")
 bp.add_app_template_filter(prose_name, "prose_name")
+bp.add_app_template_filter(un_names, "un_names")
 
 
 @bp.app_context_processor
 def _labels() -> dict:
-    return {"LABELS": charts.LABELS, "CONFIDENCE": charts.CONFIDENCE}
+    return {"LABELS": maps.LABELS, "CONFIDENCE": charts.CONFIDENCE, "public_url": public_url}
 
 
 def day_arg(name: str, default: date) -> date:
@@ -62,15 +69,83 @@ def _resolve_version():
     snapshot.request_snapshot()
 
 
+def choice_arg(name: str, allowed, default: str | None = None) -> str | None:
+    """A query argument that must be one of `allowed`, or a 400 that lists them."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    if value not in allowed:
+        raise Problem(400, f"“{value}” is not a {name} we know. Use one of: {', '.join(allowed)}.",
+                      invalid_params=[{"name": name, "reason": f"One of {', '.join(allowed)}."}])
+    return value
+
+
+def _states_on(day: date) -> list[dict]:
+    treaty = queries.get_treaty(MINE_BAN_TREATY)
+    return page_data.items_on(queries.memberships(treaty), day)
+
+
+def _table_args() -> dict:
+    return {"region": choice_arg("region", maps.REGIONS), "status": choice_arg("status", status.STATUSES),
+            "sort": choice_arg("sort", tuple(page_data.TABLE_SORTS), "name"),
+            "order": choice_arg("order", ("asc", "desc"), "asc")}
+
+
+def _source_line(day: date) -> str:
+    version = snapshot.request_snapshot().version or "not yet published"
+    return (f"Source: Mine Ban Treaty Status API, status as of {long_date(day)}, dataset version {version}. "
+            f"{public_url('pages.home', as_of=day.isoformat())}")
+
+
 @bp.get("/")
 def home():
-    day = day_arg("as_of", clock.today())
+    today = clock.today()
+    day, args = day_arg("as_of", today), _table_args()
     treaty = queries.get_treaty(MINE_BAN_TREATY)
-    items = page_data.items_on(queries.memberships(treaty), day)
-    return render_template("home.html", day=day, treaty=treaty, items=items,
-                           figures=page_data.headline(items), shapes=charts.map_shapes(items),
-                           world=charts.world(),
-                           chart=charts.parties_chart(queries.parties_timeline(treaty), clock.today()))
+    items = _states_on(day)
+    version = snapshot.request_snapshot().version
+    permalink = public_url("pages.home", as_of=day.isoformat(), dataset_version=version)
+    timeline = queries.parties_timeline(treaty)
+    return render_template(
+        "home.html", day=day, treaty=treaty, items=items, args=args, figures=page_data.headline(items),
+        rows=page_data.states_table(items, args),
+        map=maps.map_model(items, args["region"]), regions=maps.REGIONS,
+        charts=charts.home_charts(timeline, today),
+        cite=page_data.citation(f"States bound by the Mine Ban Treaty as of {long_date(day)}",
+                                f"mbt-states-{day.isoformat()}", permalink, today, version))
+
+
+@bp.get("/states.csv")
+def states_csv():
+    """The home page's table of states, as filtered and sorted there, as CSV."""
+    day, args = day_arg("as_of", clock.today()), _table_args()
+    rows = page_data.states_table(_states_on(day), args)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(
+        page_data.csv_rows(rows, maps.LABELS, day, snapshot.request_snapshot().version))
+    name = f"mine-ban-treaty-states-{day.isoformat()}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/map.svg")
+def map_svg():
+    """The map as a standalone SVG file, with its legend and source line drawn in."""
+    day, region = day_arg("as_of", clock.today()), choice_arg("region", maps.REGIONS)
+    model = maps.map_model(_states_on(day), region)
+    body = render_template("map.svg", m=model, legend_rows=-(-len(model["legend"]) // 3),
+                           title=f"Status under the Mine Ban Treaty on {long_date(day)}",
+                           source_line=_source_line(day))
+    return Response(body, mimetype="image/svg+xml")
+
+
+@bp.get("/embed/map")
+def embed_map():
+    """The map alone, for other sites to frame (the only page that may be framed)."""
+    day, region = day_arg("as_of", clock.today()), choice_arg("region", maps.REGIONS)
+    body = render_template("embed.html", day=day, map=maps.map_model(_states_on(day), region),
+                           source_line=_source_line(day), version=snapshot.request_snapshot().version)
+    return Response(body, mimetype="text/html", headers={"Content-Security-Policy": EMBED_CSP})
 
 
 @bp.get("/search")
@@ -97,7 +172,7 @@ def country(code: str):
                            events=page_data.events(state),
                            positions=queries.positions_on(queries.policy_positions(state), day),
                            obligations=queries.obligations(state, day),
-                           cite=page_data.citation(state, day, permalink, today, version))
+                           cite=page_data.country_citation(state, day, permalink, today, version))
 
 
 @bp.get("/compare")
@@ -109,7 +184,13 @@ def compare():
         start, end = end, start
     treaty = queries.get_treaty(MINE_BAN_TREATY)
     states = sorted((m.state for m in queries.memberships(treaty).values()), key=lambda s: s.name)
-    return render_template("compare.html", start=start, end=end, swapped=swapped,
+    version = snapshot.request_snapshot().version
+    dates = {"from": start.isoformat(), "to": end.isoformat()}
+    permalink = public_url("pages.compare", dataset_version=version, **dates)
+    cite = page_data.citation(f"Changes in status under the Mine Ban Treaty between {long_date(start)} and "
+                              f"{long_date(end)}", f"mbt-changes-{start.isoformat()}-{end.isoformat()}",
+                              permalink, today, version)
+    return render_template("compare.html", start=start, end=end, swapped=swapped, cite=cite,
                            changes=queries.status_changes(treaty, start, end),
                            policies=page_data.policy_changes(states, start, end))
 

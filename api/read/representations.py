@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 
 from api.read import queries, search
 from api.read.snapshot import Record
+from api.rules.names import un_names
 from api.rules.sentences import status_sentence, undated_note
 
 
@@ -105,6 +106,7 @@ class StateOut(CitedOut):
     gw_code = fields.Integer(allow_none=True, dump_default=None)
     name = fields.String()
     official_name = fields.String()
+    names = fields.Function(lambda state: un_names(state.iso2))
     aliases = fields.List(fields.String())
     region = fields.String()
     subregion = fields.String()

@@ -1,12 +1,31 @@
 """How names are compared: one folded form for search, whatever the case or accents, and the
 rank of a match, so that the country a person means comes first."""
+import functools
+import json
 import re
 import unicodedata
+from pathlib import Path
 
 # Match ranks, best first. A code or a name typed whole beats any part of a name.
 EXACT_CODE, EXACT_NAME, EXACT_OTHER_NAME, NAME_PREFIX, WORD_PREFIX, PART = range(6)
 EXACT_RANKS = frozenset({EXACT_CODE, EXACT_NAME, EXACT_OTHER_NAME})
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "–": "-", "—": "-"})
+
+
+UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+UN_NAMES_FILE = Path(__file__).parent / "un_names.json"  # written by tools/build_un_names.py
+
+
+@functools.cache
+def _un_names() -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = json.loads(UN_NAMES_FILE.read_text(encoding="utf-8"))
+    return names
+
+
+def un_names(iso2: str) -> dict[str, str]:
+    """A state's short name in the six UN languages (UNTERM, source s-unterm-names), by language code."""
+    names = _un_names().get(iso2, {})
+    return {language: names[language] for language in UN_LANGUAGES if language in names}
 
 
 def fold(text: str) -> str:
