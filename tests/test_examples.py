@@ -124,7 +124,7 @@ def test_each_read_example_is_a_real_answer(client, name):
     response = client.get(url, headers={"Accept": media})
     assert response.status_code == 200
     assert response.mimetype == media
-    text = response.get_data(as_text=media not in ("application/vnd.apache.parquet", "application/zip"))
+    text = response.get_data(as_text=media not in ("application/vnd.apache.parquet", "application/x-stata-dta", "application/zip"))
     if "externalValue" in example:
         assert len(text) > 0
     elif media == "application/json":

@@ -60,12 +60,12 @@ def world() -> dict:
 
 
 def fill(key: str) -> str:
-    return f"url(#{HATCHED[key]}-{key})" if key in HATCHED else PALETTE[key][0]
+    return f"url(#{HATCHED[key]}-{key})" if key in HATCHED else PALETTE[_coloured_as(key)][0]
 
 
-def _key(item: dict | None) -> str:
-    """The map's colour key: a state that did not exist yet on the date is drawn like a territory."""
-    return NOT_COVERED if item is None or item["status"] == status.NOT_A_STATE else item["status"]
+def _coloured_as(key: str) -> str:
+    """A state that did not exist yet on the date is drawn like a territory: no state of the dataset there."""
+    return NOT_COVERED if key == status.NOT_A_STATE else key
 
 
 def map_shapes(items: list[dict]) -> list[dict]:
@@ -74,8 +74,8 @@ def map_shapes(items: list[dict]) -> list[dict]:
     shapes = []
     for shape in world()["shapes"]:
         item = by_numeric.get(shape["id"])
-        key = _key(item)
-        title = (f"{item['name']}: {LABELS[item['status']]}" if item
+        key = item["status"] if item else NOT_COVERED
+        title = (f"{item['name']}: {LABELS[key]}" if item
                  else f"{shape['name']}: a territory or disputed area, not one of the dataset's states")
         shapes.append({"d": shape["d"], "status": key, "fill": fill(key), "title": title,
                        "outline": key in HATCHED, "iso2": item["iso2"] if item else None})
@@ -87,12 +87,12 @@ def legend(items: list[dict], shapes: list[dict]) -> list[dict]:
     them, drawn or too small to draw), then the territories if any is drawn."""
     counts: dict[str, int] = {}
     for item in items:
-        counts[_key(item)] = counts.get(_key(item), 0) + 1
+        counts[item["status"]] = counts.get(item["status"], 0) + 1
     if any(shape["status"] == NOT_COVERED for shape in shapes):
         counts[NOT_COVERED] = 0
     labels = {**LABELS, NOT_COVERED: NOT_COVERED_LABEL}
     return [{"status": key, "label": label, "count": counts[key], "fill": fill(key),
-             "colour": PALETTE[key][0], "outline": key in HATCHED}
+             "colour": PALETTE[_coloured_as(key)][0], "outline": key in HATCHED}
             for key, label in labels.items() if key in counts]
 
 
