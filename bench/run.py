@@ -14,6 +14,7 @@ requests/s, p50, p99, and of the per-round ratio service/reference req/s.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import signal
 import statistics
@@ -26,17 +27,26 @@ import harness
 import scale
 
 REFERENCE = "/ping"
+REFERENCE_LIST = "/list"  # a precomputed 62 KB JSON array of 200 items (issue 19's reference for lists)
 COUNTRY = "/api/v1/countries/FI"
 ALL = "?limit=500"  # lists are paginated: ask for all 197 states in one page
-# (label, candidate paths (first that answers 200 wins), target ratio); export: found at run time.
+RANDOM_STATUS = "/api/v1/countries/{code}/status?as_of={date}"
+RANDOM_LIST = "/api/v1/countries?limit=200&as_of={date}"
+# (label, candidate paths (first that answers 200 wins), target ratio, reference path, random
+# template: with one, each request asks for a random state and a random day 1997-2026, so nearly
+# every request is a response-cache miss). The export is found at run time.
 ENDPOINTS = [
-    ("country FI", [COUNTRY], 0.8),
-    ("status FI as_of", ["/api/v1/countries/FI/status?as_of=2020-01-01"], 0.8),
-    ("countries list", ["/api/v1/countries" + ALL, "/api/v1/countries"], 0.6),
+    ("country FI", [COUNTRY], 0.8, REFERENCE, None),
+    ("status FI as_of", ["/api/v1/countries/FI/status?as_of=2020-01-01"], 0.8, REFERENCE, None),
+    ("countries list", ["/api/v1/countries" + ALL, "/api/v1/countries"], 0.6, REFERENCE, None),
     ("apmbc participants", ["/api/v1/treaties/apmbc/participants" + ALL,
-                            "/api/v1/treaties/apmbc/participants"], 0.6),
-    ("304 country FI", [COUNTRY], 0.9),
-    ("CSV export", scale.EXPORT_CANDIDATES, None),
+                            "/api/v1/treaties/apmbc/participants"], 0.6, REFERENCE, None),
+    ("304 country FI", [COUNTRY], 0.9, REFERENCE, None),
+    ("status random state, random date", [RANDOM_STATUS.format(code="FI", date="2020-01-01")], 0.5,
+     REFERENCE, RANDOM_STATUS),
+    ("list of 200, random date (ref: 62 KB array)", [RANDOM_LIST.format(date="2020-01-01")], 0.3,
+     REFERENCE_LIST, RANDOM_LIST),
+    ("CSV export", scale.EXPORT_CANDIDATES, None, REFERENCE, None),
 ]
 WORKER_CONFIGS = [("sync -w 2", ("-k", "sync", "-w", "2")),
                   ("gthread -w 2 --threads 4", ("-k", "gthread", "-w", "2", "--threads", "4"))]
@@ -51,6 +61,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--scale", type=int, default=0, help="also run the scale check at this factor")
+    parser.add_argument("--only", default="",
+                        help="comma-separated words: only the endpoints whose label contains one")
     parser.add_argument("--workers-check", action="store_true",
                         help="only compare sync vs gthread workers (service and reference)")
     return parser.parse_args(argv)
@@ -66,12 +78,17 @@ def first_ok(service: harness.Server, paths: list[str]) -> tuple[str | None, int
     return None, code
 
 
-def plan(service: harness.Server) -> list[tuple[str, str | None, dict, float | None, str]]:
-    """(label, path, headers, target, why-not) per endpoint; path None means n/a."""
+def plan(service: harness.Server, workdir: Path, only: str = "") -> list[tuple]:
+    """(label, path, headers, target, why-not, reference path, wrk script, path shown) per
+    endpoint; path None means n/a."""
     rows = []
-    for label, paths, target in ENDPOINTS:
+    words = [word.strip().lower() for word in only.split(",") if word.strip()]
+    codes = None
+    for label, paths, target, reference, template in ENDPOINTS:
+        if words and not any(word in label.lower() for word in words):
+            continue
         path, code = first_ok(service, paths)
-        headers, why = {}, "" if path else f"n/a: HTTP {code}"
+        headers, why, script = {}, "" if path else f"n/a: HTTP {code}", None
         if label.startswith("304") and path:
             etag = harness.fetch(service.url(path))[1].get("ETag")
             if etag is None:
@@ -82,21 +99,26 @@ def plan(service: harness.Server) -> list[tuple[str, str | None, dict, float | N
                 path, why = (path, "") if code == 304 else (None, f"n/a: ETag sent, got {code}")
         elif label.startswith("CSV") and not path:
             why = "n/a: 404 (no export endpoint)"
-        rows.append((label, path, headers, target, why))
+        if template and path:
+            codes = codes or [item["iso2"] for item in json.loads(
+                harness.fetch(service.url("/api/v1/countries" + ALL))[2])["items"]]
+            name = "".join(c if c.isalnum() else "-" for c in label)[:40]
+            script = harness.random_script(workdir / f"{name}.lua", template, codes)
+        rows.append((label, path, headers, target, why, reference, script, template or path))
     return rows
 
 
-def measure(reference, service, path, headers, args) -> dict:
+def measure(reference, service, path, headers, args, reference_path=REFERENCE, script=None) -> dict:
     """Alternate reference and service runs on one endpoint; medians over rounds."""
-    run = lambda server, p, h, seconds: harness.run_wrk(
-        server.url(p), seconds, args.threads, args.connections, h)
+    run = lambda server, p, h, seconds, s=None: harness.run_wrk(
+        server.url(p), seconds, args.threads, args.connections, h, s)
     if args.warmup:
-        run(reference, REFERENCE, {}, args.warmup)
-        run(service, path, headers, args.warmup)
+        run(reference, reference_path, {}, args.warmup)
+        run(service, path, headers, args.warmup, script)
     refs, svcs = [], []
     for _ in range(args.rounds):
-        refs.append(run(reference, REFERENCE, {}, args.duration))
-        svcs.append(run(service, path, headers, args.duration))
+        refs.append(run(reference, reference_path, {}, args.duration))
+        svcs.append(run(service, path, headers, args.duration, script))
     med = lambda results, attr: statistics.median(getattr(r, attr) for r in results)
     return {"rps": med(svcs, "rps"), "p50": med(svcs, "p50_ms"), "p99": med(svcs, "p99_ms"),
             "ref_rps": med(refs, "rps"), "ref_p99": med(refs, "p99_ms"),
@@ -122,14 +144,14 @@ def bench_database(kind: str, args, cleanup, workdir: Path) -> None:
           f"-c{args.connections}, {args.rounds} rounds x {args.duration} s, alternating\n")
     print("| endpoint | req/s | p50 ms | p99 ms | reference req/s | ratio | target | met |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for label, path, headers, target, why in plan(service):
+    for label, path, headers, target, why, reference_path, script, shown in plan(service, workdir, args.only):
         if path is None:
             print(f"| {label} | {why} | | | | | {target or ''} | |", flush=True)
             continue
-        m = measure(reference, service, path, headers, args)
+        m = measure(reference, service, path, headers, args, reference_path, script)
         met = "-" if target is None else ("yes" if m["ratio"] >= target else "NO")
         errors = f" ({m['errors']} errors)" if m["errors"] else ""
-        print(f"| {label} `{path}`{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} "
+        print(f"| {label} `{shown}`{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} "
               f"| {m['ref_rps']:.0f} | {m['ratio']:.2f} | {target if target is not None else '-'} | {met} |",
               flush=True)
     print(f"\nafter: {harness.context()}")
