@@ -32,12 +32,16 @@ def all_states() -> list[Record]:
     return list(request_snapshot().states.values())
 
 
-def get_state(code: str) -> Record:
-    """A state by ISO alpha-2 or alpha-3 code, any case; 404 with the closest matches."""
-    snapshot = request_snapshot()
+def state_by_code(snapshot: Snapshot, code: str) -> Record | None:
+    """A state by ISO alpha-2 or alpha-3 code, any case."""
     by_code = snapshot.once("states_by_code", lambda: {
         **{s.iso2: s for s in snapshot.states.values()}, **{s.iso3: s for s in snapshot.states.values()}})
-    state = by_code.get(code.upper())
+    return by_code.get(code.upper())
+
+
+def get_state(code: str) -> Record:
+    """A state by ISO alpha-2 or alpha-3 code, any case; 404 with the closest matches."""
+    state = state_by_code(request_snapshot(), code)
     if state is None:
         raise not_found("country", code, closest=closest_states(code))
     return state

@@ -194,6 +194,10 @@ class SnapshotStore:
         except (TimeoutError, SQLAlchemyError):
             return False
 
+    def built(self, version: str) -> Snapshot | None:
+        """The snapshot of `version` if this process has built it (never reads the database)."""
+        return self.snapshots.get(version)
+
     def get(self, version: str) -> Snapshot | None:
         with self.lock:
             if version in self.snapshots:

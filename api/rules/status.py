@@ -152,6 +152,18 @@ def transitions(acts: list[Act], rules: TreatyRules) -> list[Transition]:
     return result
 
 
+def change_days(acts: list[Act], rules: TreatyRules) -> list[date]:
+    """Every day on which what is known of a state's acts can change, in order: each act's date,
+    the day the articles (or the depositary) give for it to take effect, the end of an armed
+    conflict holding a withdrawal back, and each transition. Between two of these days the
+    status, its cause and the acts dated so far are the same on every day."""
+    days = {t.start for t in transitions(acts, rules) if t.start is not None}
+    for act in acts:  # (a withdrawal held back takes effect on the later of two of these days)
+        candidates = (act.date, act.effective, expected_effective(act, rules), act.conflict_ended)
+        days.update(day for day in candidates if day is not None)
+    return sorted(days)
+
+
 def status_on(timeline: list[Transition], on: date) -> Transition:
     """The transition in force on `on` (a not_signatory one with no start if none)."""
     current = Transition(NOT_SIGNATORY, None, None)
