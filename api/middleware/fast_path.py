@@ -27,6 +27,7 @@ from api.middleware.response_cache import (
     cache_key,
     weakly_matches,
 )
+from api.read import intervals
 
 # Headers this module sets itself, per request.
 PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "cache-control",
@@ -199,3 +200,4 @@ def init_app(app) -> None:
     FAST_PATH=false leaves every request to Flask."""
     if app.config["FAST_PATH"]:
         app.wsgi_app = FrontCache(app)
+        app.extensions.setdefault("snapshot_warmers", []).append(intervals.warm)

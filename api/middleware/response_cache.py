@@ -174,12 +174,17 @@ def make_entry(body: bytes, snapshot, content_type: str, mimetype: str, replayed
     only for a client that takes gzip)."""
     etag = hashlib.sha256(body).hexdigest()[:32]
     last_modified = max(snapshot.released, day_start()) if for_today else snapshot.released
-    own = (content_type, f'"{etag}"', http_date(last_modified), "Accept-Encoding", API_VERSION,
+    own = (content_type, f'"{etag}"', _http_date(last_modified), "Accept-Encoding", API_VERSION,
            snapshot.version)
     headers = (*zip(ENTRY_HEADERS, own, strict=True), *replayed)
     gzipped = gzip.compress(body, 6, mtime=0) if compress and len(body) >= GZIP_MIN_BYTES else None
     return Cached(body, gzipped, etag, last_modified, mimetype, headers,
                   max_age=86400 if pinned else 300, until_midnight=for_today)
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
 
 
 def _not_modified(entry: Cached) -> bool:

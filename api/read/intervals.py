@@ -77,27 +77,57 @@ def status_answer(snapshot: Snapshot, treaty: Record, state: Record, day: date) 
     return None if around is None else b'%s"%s"%s' % (around[0], day.isoformat().encode(), around[1])
 
 
-def list_intervals(snapshot: Snapshot, treaty: Record) -> list[Intervals[bytes]]:
+@dataclass
+class ListPieces:
+    """The country list's items by interval: each state's (starts, items), in list order, and
+    the joined items of whole intervals of the list (between two days any state's item changes),
+    kept up to JOINED_BYTES."""
+    starts: list[date]
+    states: list[tuple[list[date], list[bytes]]]
+    joined: dict[int, bytes]
+
+    def items(self, day: date) -> bytes:
+        index = bisect_right(self.starts, day)
+        items = self.joined.get(index)
+        if items is None:
+            items = b",".join([pieces[bisect_right(starts, day)] for starts, pieces in self.states])
+            if sum(map(len, self.joined.values())) + len(items) <= JOINED_BYTES:
+                self.joined[index] = items
+        return items
+
+
+JOINED_BYTES = 8 * 1024 * 1024  # per treaty and version: the 223 intervals of today's list take 6.5 MB
+
+
+def list_pieces(snapshot: Snapshot, treaty: Record) -> ListPieces:
     """Every state's item of the country list, by interval, in list order (name order)."""
-    def compute() -> list[Intervals[bytes]]:
-        result = []
+    def compute() -> ListPieces:
+        states = []
         for membership in queries.memberships(treaty, snapshot=snapshot).values():
             def piece(day: date, membership: queries.Membership = membership) -> bytes:
                 return json.dumps(list_item(membership, day), ensure_ascii=False, separators=(",", ":")).encode()
-            result.append(_intervals(_days(snapshot, treaty, membership.state), piece))
-        return result
+            intervals = _intervals(_days(snapshot, treaty, membership.state), piece)
+            states.append((intervals.starts, intervals.pieces))
+        return ListPieces(sorted({day for starts, _ in states for day in starts}), states, {})
 
-    return snapshot.once(("list_intervals", treaty.slug), compute)
+    return snapshot.once(("list_pieces", treaty.slug), compute)
 
 
 def list_answer(snapshot: Snapshot, treaty: Record, day: date, limit: int, first: str) -> bytes | None:
     """The body of the whole country list on `day` in one page (`limit` at least the number of
     states; `first`: the page's own link), or None when it does not fit one page."""
-    items = [intervals.at(day) for intervals in list_intervals(snapshot, treaty)]
-    if limit < len(items):
+    pieces = list_pieces(snapshot, treaty)
+    if limit < len(pieces.states):
         return None
-    envelope = {"treaty": treaty.slug, "as_of": day.isoformat(), "count": len(items), "limit": limit,
+    envelope = {"treaty": treaty.slug, "as_of": day.isoformat(), "count": len(pieces.states), "limit": limit,
                 "links": {"first": first, "prev": None, "next": None}, "items": [HOLE]}
     around = _split(answer_bytes(envelope, snapshot.version))
-    return None if around is None else around[0] + b",".join(items) + around[1]
+    return None if around is None else around[0] + pieces.items(day) + around[1]
 
+
+def warm(snapshot: Snapshot) -> None:
+    """Build every treaty's intervals (before a pre-forking server forks: workers share them)."""
+    for treaty in snapshot.treaties.values():
+        list_pieces(snapshot, treaty)
+        for state in snapshot.states.values():
+            status_intervals(snapshot, treaty, state)
