@@ -171,6 +171,37 @@ def start_server(name: str, wsgi: str, env: dict, cleanup: Cleanup, logdir: Path
     raise RuntimeError(f"{name} did not answer {probe} within 30 s; see {log.name}")
 
 
+def datasette_version() -> str:
+    done = subprocess.run([str(BIN / "datasette"), "--version"], capture_output=True, text=True)
+    return done.stdout.strip().rsplit(" ", 1)[-1]
+
+
+def start_datasette(database_url: str, cleanup: Cleanup, logdir: Path) -> Server | None:
+    """Datasette (`datasette serve -i`, immutable) on a copy of a SQLite database, on a free
+    loopback port: the peer of issue 19. None when datasette is not installed."""
+    datasette = BIN / "datasette"
+    if not datasette.exists():
+        return None
+    copy = Path(tempfile.mkdtemp(prefix="datasette-", dir=logdir)) / "treaty.db"
+    shutil.copyfile(database_url.removeprefix("sqlite:///"), copy)
+    port = free_port()
+    log = open(logdir / f"datasette-{port}.log", "w")  # noqa: SIM115 (the server owns it until it stops)
+    process = subprocess.Popen([str(datasette), "serve", "-i", str(copy), "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server("datasette", port, process)
+    cleanup.push("stop datasette", lambda: (server.stop(), log.close()))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"datasette exited at start; see {log.name}")
+        try:
+            with urllib.request.urlopen(server.url("/treaty/state/FI.json"), timeout=2):
+                return server
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"datasette did not answer within 30 s; see {log.name}")
+
+
 def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     """(status, headers, body) of one GET; HTTP errors are returned, not raised."""
     request = urllib.request.Request(url, headers=headers or {})

@@ -154,9 +154,53 @@ def bench_database(kind: str, args, cleanup, workdir: Path) -> None:
         print(f"| {label} `{shown}`{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} "
               f"| {m['ref_rps']:.0f} | {m['ratio']:.2f} | {target if target is not None else '-'} | {met} |",
               flush=True)
+    if kind == "sqlite" and (not args.only or "datasette" in args.only):
+        peer(url, service, args, cleanup, workdir)
     print(f"\nafter: {harness.context()}")
     service.stop()
     reference.stop()
+
+
+# (label, our path, Datasette's path for the same rows, target ratio ours/Datasette)
+PEER_ROWS = [
+    ("country FI", COUNTRY, "/treaty/state/FI.json", 5.0),
+    ("country, random state", "/api/v1/countries/{code}", "/treaty/state/{code}.json", 5.0),
+    ("all states, one page", "/api/v1/countries" + ALL, "/treaty/state.json?_size=max", None),
+]
+
+
+def peer(url: str, service: harness.Server, args, cleanup, workdir: Path) -> None:
+    """Issue 19 target 3: the same lookups against Datasette serving a copy of the SQLite file
+    (`datasette serve -i`, its own defaults: one process), alternating like the reference."""
+    datasette = harness.start_datasette(url, cleanup, workdir)
+    if datasette is None:
+        print("\nDatasette peer: n/a (datasette is not installed; requirements-dev.in pins it)")
+        return
+    codes = [item["iso2"] for item in json.loads(harness.fetch(service.url("/api/v1/countries" + ALL))[2])["items"]]
+    print(f"\nDatasette {harness.datasette_version()} on a copy of the same SQLite file, "
+          f"`datasette serve -i`, on :{datasette.port}\n")
+    print("| lookup | ours req/s | ours p99 ms | Datasette req/s | Datasette p99 ms | ratio ours/Datasette "
+          "| target | met |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for label, ours, theirs, target in PEER_ROWS:
+        scripts = [harness.random_script(workdir / f"peer-{side}.lua", template, codes) if "{code}" in template
+                   else None for side, template in (("ours", ours), ("theirs", theirs))]
+        paths = [template.replace("{code}", "FI") for template in (ours, theirs)]
+        runs: list[tuple] = []
+        for server, path, script in ((service, paths[0], scripts[0]), (datasette, paths[1], scripts[1])):
+            harness.run_wrk(server.url(path), args.warmup or 1, args.threads, args.connections, None, script)
+        for _ in range(args.rounds):
+            runs.append(tuple(harness.run_wrk(server.url(path), args.duration, args.threads, args.connections, None, s)
+                              for server, path, s in ((service, paths[0], scripts[0]),
+                                                      (datasette, paths[1], scripts[1]))))
+        med = lambda side, attr, runs=runs: statistics.median(getattr(r[side], attr) for r in runs)
+        ratio = statistics.median(r[0].rps / max(r[1].rps, 0.01) for r in runs)
+        errors = sum(r[1].errors for r in runs)
+        met = "-" if target is None else ("yes" if ratio >= target else "NO")
+        print(f"| {label} `{ours}` vs `{theirs}`{f' ({errors} Datasette errors)' if errors else ''} "
+              f"| {med(0, 'rps'):.0f} | {med(0, 'p99_ms'):.2f} | {med(1, 'rps'):.0f} | {med(1, 'p99_ms'):.2f} "
+              f"| {ratio:.1f} | {target or '-'} | {met} |", flush=True)
+    datasette.stop()
 
 
 def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
