@@ -130,7 +130,7 @@ def measure(reference, service, path, headers, args, reference_path=REFERENCE, s
 
 
 def start_pair(url: str, cleanup, workdir: Path, extra=()) -> tuple[harness.Server, harness.Server]:
-    env = harness.app_env(url)
+    env = harness.app_env(url, EXPORT_CACHE_DIR=str(workdir / "export-cache"))  # not instance/
     service = harness.start_server("service", "wsgi:app", env, cleanup, workdir, "/readyz", extra)
     reference = harness.start_server("reference", "bench.reference_app:app", env, cleanup, workdir,
                                      REFERENCE, extra)
