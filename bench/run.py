@@ -157,6 +157,8 @@ def bench_database(kind: str, args, cleanup, workdir: Path) -> None:
         print(f"| {label} `{shown}`{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} "
               f"| {m['ref_rps']:.0f} | {m['ratio']:.2f} | {target if target is not None else '-'} | {met} |",
               flush=True)
+    print(f"\nlargest service worker's peak resident memory (VmHWM) after these runs: "
+          f"{service.worker_peak_rss_mb()} MB (issue 19 target 6: <= 200 MB)")
     if kind == "sqlite" and (not args.only or "datasette" in args.only):
         peer(url, service, args, cleanup, workdir)
     print(f"\nafter: {harness.context()}")
