@@ -4,6 +4,7 @@ same headers, on every kind of day (deposits, entries into force, withdrawals ta
 disputes, around acts of unknown date), for every state."""
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, timedelta
 
@@ -12,7 +13,7 @@ import pytest
 from api.middleware import any_date
 from api.read import intervals, queries
 from api.read.representations import status_body
-from api.read.snapshot import latest_snapshot
+from api.read.snapshot import latest_snapshot, warm_before_fork
 from api.routes import listing
 
 PER_REQUEST = {"X-Cache", "X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Date"}
@@ -166,3 +167,15 @@ def test_list_links_name_the_page_as_asked(pair):
     fast, _ = pair
     body = json.loads(fast.get("/api/v1/countries?as_of=2003-04-05&limit=250").data)
     assert body["links"] == {"first": "/api/v1/countries?as_of=2003-04-05&limit=250", "prev": None, "next": None}
+
+
+def test_the_intervals_are_built_before_fork(app_factory, monkeypatch):
+    warmed = app_factory(VERSION_CHECK_SECONDS=10**6)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # not in the test process
+    with warmed.app_context():
+        assert not latest_snapshot().memo  # nothing derived yet
+    warm_before_fork(warmed)
+    with warmed.app_context():
+        snapshot = latest_snapshot()
+        assert ("list_pieces", "apmbc") in snapshot.memo
+        assert all(("status_intervals", "apmbc", iso2) in snapshot.memo for iso2 in snapshot.states)
