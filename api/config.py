@@ -32,6 +32,9 @@ class Config:
     # Bytes of cached answers per worker (bodies plain and gzipped, plus ~600 per entry); least recently
     # used answers are dropped beyond it, and one answer larger than a quarter of it is not cached
     RESPONSE_CACHE_BYTES = int(os.environ.get("RESPONSE_CACHE_BYTES", 64 * 1024 * 1024))
+    # Export files built once and kept (api/read/export_files.py): "" keeps none (every download is built).
+    EXPORT_CACHE_DIR = os.environ.get("EXPORT_CACHE_DIR", str(ROOT / "instance" / "export-cache"))
+    EXPORT_CACHE_BYTES = int(os.environ.get("EXPORT_CACHE_BYTES", 256 * 1024 * 1024))
     FAST_PATH = os.environ.get("FAST_PATH", "true").lower() != "false"  # the WSGI front door for cached reads
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")

@@ -171,6 +171,37 @@ def start_server(name: str, wsgi: str, env: dict, cleanup: Cleanup, logdir: Path
     raise RuntimeError(f"{name} did not answer {probe} within 30 s; see {log.name}")
 
 
+def datasette_version() -> str:
+    done = subprocess.run([str(BIN / "datasette"), "--version"], capture_output=True, text=True)
+    return done.stdout.strip().rsplit(" ", 1)[-1]
+
+
+def start_datasette(database_url: str, cleanup: Cleanup, logdir: Path) -> Server | None:
+    """Datasette (`datasette serve -i`, immutable) on a copy of a SQLite database, on a free
+    loopback port: the peer of issue 19. None when datasette is not installed."""
+    datasette = BIN / "datasette"
+    if not datasette.exists():
+        return None
+    copy = Path(tempfile.mkdtemp(prefix="datasette-", dir=logdir)) / "treaty.db"
+    shutil.copyfile(database_url.removeprefix("sqlite:///"), copy)
+    port = free_port()
+    log = open(logdir / f"datasette-{port}.log", "w")  # noqa: SIM115 (the server owns it until it stops)
+    process = subprocess.Popen([str(datasette), "serve", "-i", str(copy), "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server("datasette", port, process)
+    cleanup.push("stop datasette", lambda: (server.stop(), log.close()))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"datasette exited at start; see {log.name}")
+        try:
+            with urllib.request.urlopen(server.url("/treaty/state/FI.json"), timeout=2):
+                return server
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"datasette did not answer within 30 s; see {log.name}")
+
+
 def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     """(status, headers, body) of one GET; HTTP errors are returned, not raised."""
     request = urllib.request.Request(url, headers=headers or {})
@@ -210,11 +241,47 @@ def parse_wrk(output: str) -> WrkResult:
     return WrkResult(float(rps.group(1)), _ms(percentiles["50"]), _ms(percentiles["99"]), errors)
 
 
+RANDOM_SCRIPT = """-- bench/harness.py: a random path per request (a random code, a random day)
+local codes = {%(codes)s}
+local first_day, days = %(first_day)d, %(days)d
+local template = "%(template)s"
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + id)
+end
+request = function()
+  local day = os.date("!%%Y-%%m-%%d", first_day + math.random(0, days - 1) * 86400)
+  local path = template:gsub("{code}", codes[math.random(#codes)]):gsub("{date}", day)
+  return wrk.format("GET", path)
+end
+"""
+
+
+def random_script(path: Path, template: str, codes: list[str], first: str = "1997-01-01",
+                  last: str = "2026-12-31") -> Path:
+    """A wrk Lua script that requests `template` with `{code}` and `{date}` replaced, per request,
+    by one of `codes` and a day between `first` and `last`, both uniformly at random."""
+    from datetime import date
+    start = date.fromisoformat(first)
+    epoch = (start - date(1970, 1, 1)).days * 86400
+    days = (date.fromisoformat(last) - start).days + 1
+    path.write_text(RANDOM_SCRIPT % {"codes": ", ".join(f'"{c}"' for c in codes), "first_day": epoch,
+                                     "days": days, "template": template})
+    return path
+
+
 def run_wrk(url: str, duration: int, threads: int, connections: int,
-            headers: dict | None = None) -> WrkResult:
-    """One fixed-duration wrk run against a loopback URL."""
+            headers: dict | None = None, script: Path | None = None) -> WrkResult:
+    """One fixed-duration wrk run against a loopback URL (with `script`, a wrk Lua script that
+    makes each request's path)."""
     assert url.startswith("http://127.0.0.1:"), url  # traffic stays on this machine
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        command += ["-s", str(script)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     done = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 60)

@@ -14,11 +14,13 @@ requests/s, p50, p99, and of the per-round ratio service/reference req/s.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import signal
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,17 +28,29 @@ import harness
 import scale
 
 REFERENCE = "/ping"
+REFERENCE_LIST = "/list"  # a precomputed 62 KB JSON array of 200 items (issue 19's reference for lists)
 COUNTRY = "/api/v1/countries/FI"
 ALL = "?limit=500"  # lists are paginated: ask for all 197 states in one page
-# (label, candidate paths (first that answers 200 wins), target ratio); export: found at run time.
+RANDOM_STATUS = "/api/v1/countries/{code}/status?as_of={date}"
+RANDOM_LIST = "/api/v1/countries?limit=200&as_of={date}"
+# (label, candidate paths (first that answers 200 wins), target ratio, reference path, random
+# template: with one, each request asks for a random state and a random day 1997-2026, so nearly
+# every request is a response-cache miss). The export is found at run time.
 ENDPOINTS = [
-    ("country FI", [COUNTRY], 0.8),
-    ("status FI as_of", ["/api/v1/countries/FI/status?as_of=2020-01-01"], 0.8),
-    ("countries list", ["/api/v1/countries" + ALL, "/api/v1/countries"], 0.6),
+    ("country FI", [COUNTRY], 0.8, REFERENCE, None),
+    ("status FI as_of", ["/api/v1/countries/FI/status?as_of=2020-01-01"], 0.8, REFERENCE, None),
+    ("countries list", ["/api/v1/countries" + ALL, "/api/v1/countries"], 0.6, REFERENCE, None),
     ("apmbc participants", ["/api/v1/treaties/apmbc/participants" + ALL,
-                            "/api/v1/treaties/apmbc/participants"], 0.6),
-    ("304 country FI", [COUNTRY], 0.9),
-    ("CSV export", scale.EXPORT_CANDIDATES, None),
+                            "/api/v1/treaties/apmbc/participants"], 0.6, REFERENCE, None),
+    ("304 country FI", [COUNTRY], 0.9, REFERENCE, None),
+    ("status random state, random date", [RANDOM_STATUS.format(code="FI", date="2020-01-01")], 0.5,
+     REFERENCE, RANDOM_STATUS),
+    ("list of 200, random date (ref: 62 KB array)", [RANDOM_LIST.format(date="2020-01-01")], 0.3,
+     REFERENCE_LIST, RANDOM_LIST),
+    ("CSV export", scale.EXPORT_CANDIDATES, None, REFERENCE, None),
+    # issue 19 target 5 is its p50: <= 100 ms for a repeated package of one version and day
+    ("datapackage.zip, same version and day", ["/api/v1/exports/datapackage.zip?as_of=2020-01-01"], None,
+     REFERENCE, None),
 ]
 WORKER_CONFIGS = [("sync -w 2", ("-k", "sync", "-w", "2")),
                   ("gthread -w 2 --threads 4", ("-k", "gthread", "-w", "2", "--threads", "4"))]
@@ -51,6 +65,8 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--scale", type=int, default=0, help="also run the scale check at this factor")
+    parser.add_argument("--only", default="",
+                        help="comma-separated words: only the endpoints whose label contains one")
     parser.add_argument("--workers-check", action="store_true",
                         help="only compare sync vs gthread workers (service and reference)")
     return parser.parse_args(argv)
@@ -66,12 +82,17 @@ def first_ok(service: harness.Server, paths: list[str]) -> tuple[str | None, int
     return None, code
 
 
-def plan(service: harness.Server) -> list[tuple[str, str | None, dict, float | None, str]]:
-    """(label, path, headers, target, why-not) per endpoint; path None means n/a."""
+def plan(service: harness.Server, workdir: Path, only: str = "") -> list[tuple]:
+    """(label, path, headers, target, why-not, reference path, wrk script, path shown) per
+    endpoint; path None means n/a."""
     rows = []
-    for label, paths, target in ENDPOINTS:
+    words = [word.strip().lower() for word in only.split(",") if word.strip()]
+    codes = None
+    for label, paths, target, reference, template in ENDPOINTS:
+        if words and not any(word in label.lower() for word in words):
+            continue
         path, code = first_ok(service, paths)
-        headers, why = {}, "" if path else f"n/a: HTTP {code}"
+        headers, why, script = {}, "" if path else f"n/a: HTTP {code}", None
         if label.startswith("304") and path:
             etag = harness.fetch(service.url(path))[1].get("ETag")
             if etag is None:
@@ -82,21 +103,26 @@ def plan(service: harness.Server) -> list[tuple[str, str | None, dict, float | N
                 path, why = (path, "") if code == 304 else (None, f"n/a: ETag sent, got {code}")
         elif label.startswith("CSV") and not path:
             why = "n/a: 404 (no export endpoint)"
-        rows.append((label, path, headers, target, why))
+        if template and path:
+            codes = codes or [item["iso2"] for item in json.loads(
+                harness.fetch(service.url("/api/v1/countries" + ALL))[2])["items"]]
+            name = "".join(c if c.isalnum() else "-" for c in label)[:40]
+            script = harness.random_script(workdir / f"{name}.lua", template, codes)
+        rows.append((label, path, headers, target, why, reference, script, template or path))
     return rows
 
 
-def measure(reference, service, path, headers, args) -> dict:
+def measure(reference, service, path, headers, args, reference_path=REFERENCE, script=None) -> dict:
     """Alternate reference and service runs on one endpoint; medians over rounds."""
-    run = lambda server, p, h, seconds: harness.run_wrk(
-        server.url(p), seconds, args.threads, args.connections, h)
+    run = lambda server, p, h, seconds, s=None: harness.run_wrk(
+        server.url(p), seconds, args.threads, args.connections, h, s)
     if args.warmup:
-        run(reference, REFERENCE, {}, args.warmup)
-        run(service, path, headers, args.warmup)
+        run(reference, reference_path, {}, args.warmup)
+        run(service, path, headers, args.warmup, script)
     refs, svcs = [], []
     for _ in range(args.rounds):
-        refs.append(run(reference, REFERENCE, {}, args.duration))
-        svcs.append(run(service, path, headers, args.duration))
+        refs.append(run(reference, reference_path, {}, args.duration))
+        svcs.append(run(service, path, headers, args.duration, script))
     med = lambda results, attr: statistics.median(getattr(r, attr) for r in results)
     return {"rps": med(svcs, "rps"), "p50": med(svcs, "p50_ms"), "p99": med(svcs, "p99_ms"),
             "ref_rps": med(refs, "rps"), "ref_p99": med(refs, "p99_ms"),
@@ -105,7 +131,7 @@ def measure(reference, service, path, headers, args) -> dict:
 
 
 def start_pair(url: str, cleanup, workdir: Path, extra=()) -> tuple[harness.Server, harness.Server]:
-    env = harness.app_env(url)
+    env = harness.app_env(url, EXPORT_CACHE_DIR=str(workdir / "export-cache"))  # not instance/
     service = harness.start_server("service", "wsgi:app", env, cleanup, workdir, "/readyz", extra)
     reference = harness.start_server("reference", "bench.reference_app:app", env, cleanup, workdir,
                                      REFERENCE, extra)
@@ -122,19 +148,85 @@ def bench_database(kind: str, args, cleanup, workdir: Path) -> None:
           f"-c{args.connections}, {args.rounds} rounds x {args.duration} s, alternating\n")
     print("| endpoint | req/s | p50 ms | p99 ms | reference req/s | ratio | target | met |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for label, path, headers, target, why in plan(service):
+    for label, path, headers, target, why, reference_path, script, shown in plan(service, workdir, args.only):
         if path is None:
             print(f"| {label} | {why} | | | | | {target or ''} | |", flush=True)
             continue
-        m = measure(reference, service, path, headers, args)
+        m = measure(reference, service, path, headers, args, reference_path, script)
         met = "-" if target is None else ("yes" if m["ratio"] >= target else "NO")
         errors = f" ({m['errors']} errors)" if m["errors"] else ""
-        print(f"| {label} `{path}`{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} "
+        print(f"| {label} `{shown}`{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} "
               f"| {m['ref_rps']:.0f} | {m['ratio']:.2f} | {target if target is not None else '-'} | {met} |",
               flush=True)
+    bulk(service, args)
+    print(f"\nlargest service worker's peak resident memory (VmHWM) after these runs: "
+          f"{service.worker_peak_rss_mb()} MB (issue 19 target 6: <= 200 MB)")
+    if kind == "sqlite" and (not args.only or "datasette" in args.only):
+        peer(url, service, args, cleanup, workdir)
     print(f"\nafter: {harness.context()}")
     service.stop()
     reference.stop()
+
+
+def bulk(service: harness.Server, args) -> None:
+    """Issue 19 target 5, one request at a time: a repeated package (wrk -c1, so its latency is
+    not queueing behind 31 others), and the exports index for days never asked for before."""
+    if args.only and "bulk" not in args.only:
+        return
+    package = "/api/v1/exports/datapackage.zip?as_of=2020-01-01"
+    if harness.fetch(service.url(package))[0] != 200:
+        print("\nbulk: n/a (no datapackage.zip)")
+        return
+    run = harness.run_wrk(service.url(package), args.duration, 1, 1)
+    timings = []
+    for day in ("2004-04-04", "2008-08-08", "2013-03-13"):
+        started = time.perf_counter()
+        code = harness.fetch(service.url(f"/api/v1/exports?as_of={day}"))[0]
+        timings.append(f"{(time.perf_counter() - started) * 1000:.0f} ms" + ("" if code == 200 else f" (HTTP {code})"))
+    print(f"\nbulk, one request at a time: repeated `{package}` p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms "
+          f"({run.rps:.0f} req/s; target p50 <= 100 ms); `/api/v1/exports?as_of=` of a new day: {', '.join(timings)}")
+
+
+# (label, our path, Datasette's path for the same rows, target ratio ours/Datasette)
+PEER_ROWS = [
+    ("country FI", COUNTRY, "/treaty/state/FI.json", 5.0),
+    ("country, random state", "/api/v1/countries/{code}", "/treaty/state/{code}.json", 5.0),
+    ("all states, one page", "/api/v1/countries" + ALL, "/treaty/state.json?_size=max", None),
+]
+
+
+def peer(url: str, service: harness.Server, args, cleanup, workdir: Path) -> None:
+    """Issue 19 target 3: the same lookups against Datasette serving a copy of the SQLite file
+    (`datasette serve -i`, its own defaults: one process), alternating like the reference."""
+    datasette = harness.start_datasette(url, cleanup, workdir)
+    if datasette is None:
+        print("\nDatasette peer: n/a (datasette is not installed; requirements-dev.in pins it)")
+        return
+    codes = [item["iso2"] for item in json.loads(harness.fetch(service.url("/api/v1/countries" + ALL))[2])["items"]]
+    print(f"\nDatasette {harness.datasette_version()} on a copy of the same SQLite file, "
+          f"`datasette serve -i`, on :{datasette.port}\n")
+    print("| lookup | ours req/s | ours p99 ms | Datasette req/s | Datasette p99 ms | ratio ours/Datasette "
+          "| target | met |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for label, ours, theirs, target in PEER_ROWS:
+        scripts = [harness.random_script(workdir / f"peer-{side}.lua", template, codes) if "{code}" in template
+                   else None for side, template in (("ours", ours), ("theirs", theirs))]
+        paths = [template.replace("{code}", "FI") for template in (ours, theirs)]
+        runs: list[tuple] = []
+        for server, path, script in ((service, paths[0], scripts[0]), (datasette, paths[1], scripts[1])):
+            harness.run_wrk(server.url(path), args.warmup or 1, args.threads, args.connections, None, script)
+        for _ in range(args.rounds):
+            runs.append(tuple(harness.run_wrk(server.url(path), args.duration, args.threads, args.connections, None, s)
+                              for server, path, s in ((service, paths[0], scripts[0]),
+                                                      (datasette, paths[1], scripts[1]))))
+        med = lambda side, attr, runs=runs: statistics.median(getattr(r[side], attr) for r in runs)
+        ratio = statistics.median(r[0].rps / max(r[1].rps, 0.01) for r in runs)
+        errors = sum(r[1].errors for r in runs)
+        met = "-" if target is None else ("yes" if ratio >= target else "NO")
+        print(f"| {label} `{ours}` vs `{theirs}`{f' ({errors} Datasette errors)' if errors else ''} "
+              f"| {med(0, 'rps'):.0f} | {med(0, 'p99_ms'):.2f} | {med(1, 'rps'):.0f} | {med(1, 'p99_ms'):.2f} "
+              f"| {ratio:.1f} | {target or '-'} | {met} |", flush=True)
+    datasette.stop()
 
 
 def workers_check(kind: str, args, cleanup, workdir: Path) -> None:

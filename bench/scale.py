@@ -20,7 +20,8 @@ import synthetic
 COUNTRY = "/api/v1/countries/FI"
 URLS = [COUNTRY, "/api/v1/countries/FI/status?as_of=2020-01-01", "/api/v1/countries?limit=500",
         "/api/v1/treaties/apmbc/participants?limit=500", "/api/v1/countries?treaty=synthetic&limit=500",
-        "/api/v1/treaties/synthetic/participants?limit=500", "/api/v1/countries/FI/history"]
+        "/api/v1/treaties/synthetic/participants?limit=500", "/api/v1/countries/FI/history",
+        "/api/v1/countries/KE/status?as_of=1999-05-05", "/api/v1/countries?limit=200&as_of=2003-04-01"]
 EXPORT_CANDIDATES = ["/api/v1/exports/treaty_actions.csv", "/api/v1/export/treaty_actions.csv",
                      "/api/v1/treaty_actions.csv", "/api/v1/exports/treaty-actions.csv"]
 SEED_DIRS: dict[int, tuple[Path, dict]] = {}  # built once, shared by both databases

@@ -17,7 +17,7 @@ import time
 from limits import parse
 from werkzeug.http import parse_etags
 
-from api.middleware import traffic
+from api.middleware import any_date, traffic
 from api.middleware.response_cache import (
     CACHEABLE,
     ENTRY_HEADERS,
@@ -27,6 +27,7 @@ from api.middleware.response_cache import (
     cache_key,
     weakly_matches,
 )
+from api.read import intervals
 
 # Headers this module sets itself, per request.
 PER_REQUEST = {"x-cache", "x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "cache-control",
@@ -78,7 +79,9 @@ class FrontCache:
         started = time.perf_counter()
         if "HTTP_X_API_KEY" in environ and traffic.unknown_key(environ, self.app.config):
             return self.inner(environ, start_response)  # Flask answers the 401
-        entry, _version = self._lookup(environ)
+        entry, version = self._lookup(environ)
+        if entry is None and version is not None:  # a miss: a status or list for any date?
+            entry = self._any_date(environ, version)
         if entry is None or entry.mimetype not in self.added_by_app:
             return self.inner(environ, self._learning(environ, entry, start_response))
         not_modified = _not_modified(environ, entry)
@@ -117,6 +120,14 @@ class FrontCache:
             return None, None  # Flask looks the current version up again
         key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
         return self.app.extensions["response_cache"].get(key), version
+
+    def _any_date(self, environ, version: str):
+        """An answer from the per-state intervals (api/middleware/any_date.py), not stored: the
+        intervals are the cache, and random days would only push repeated reads out."""
+        snapshot = self.app.extensions["snapshots"].built(version)
+        if snapshot is None:
+            return None
+        return any_date.entry(environ, snapshot, _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
 
     def _limit(self, environ, counted: bool):
         """Rate-limit headers for this request, or None when the limit is reached."""
@@ -189,3 +200,4 @@ def init_app(app) -> None:
     FAST_PATH=false leaves every request to Flask."""
     if app.config["FAST_PATH"]:
         app.wsgi_app = FrontCache(app)
+        app.extensions.setdefault("snapshot_warmers", []).append(intervals.warm)

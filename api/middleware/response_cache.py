@@ -27,6 +27,7 @@ from werkzeug.datastructures import ETags
 from werkzeug.http import http_date, parse_accept_header
 
 from api.read.clock import day_start, seconds_to_midnight, today
+from api.read.intervals import answer_bytes
 from api.read.snapshot import chosen_version, requested_version
 
 API_VERSION = "1"
@@ -160,19 +161,30 @@ def _entry(response, snapshot) -> Cached:
     body = response.get_data()
     document = json.loads(body) if response.mimetype == "application/json" else None
     if isinstance(document, dict):
-        document["dataset_version"] = snapshot.version
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        body = answer_bytes(document, snapshot.version)
+    replayed = tuple((name, response.headers[name]) for name in REPLAYED if name in response.headers)
+    return make_entry(body, snapshot, response.content_type, response.mimetype, replayed,
+                      pinned=requested_version() is not None, for_today=g.get("depends_on_today", False))
+
+
+def make_entry(body: bytes, snapshot, content_type: str, mimetype: str, replayed: tuple = (),
+               pinned: bool = False, for_today: bool = False, compress: bool = True) -> Cached:
+    """A finished read of `snapshot`: its validators and headers (`replayed`: the view's Link and
+    X-Total-Count), gzipped too unless `compress` is false (api/middleware/any_date.py compresses
+    only for a client that takes gzip)."""
     etag = hashlib.sha256(body).hexdigest()[:32]
-    pinned = requested_version() is not None
-    for_today = g.get("depends_on_today", False)
     last_modified = max(snapshot.released, day_start()) if for_today else snapshot.released
-    own = (response.content_type, f'"{etag}"', http_date(last_modified), "Accept-Encoding", API_VERSION,
+    own = (content_type, f'"{etag}"', _http_date(last_modified), "Accept-Encoding", API_VERSION,
            snapshot.version)
-    headers = (*zip(ENTRY_HEADERS, own, strict=True),
-               *((name, response.headers[name]) for name in REPLAYED if name in response.headers))
-    gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
-    return Cached(body, gzipped, etag, last_modified, response.mimetype, headers,
+    headers = (*zip(ENTRY_HEADERS, own, strict=True), *replayed)
+    gzipped = gzip.compress(body, 6, mtime=0) if compress and len(body) >= GZIP_MIN_BYTES else None
+    return Cached(body, gzipped, etag, last_modified, mimetype, headers,
                   max_age=86400 if pinned else 300, until_midnight=for_today)
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
 
 
 def _not_modified(entry: Cached) -> bool:

@@ -13,6 +13,8 @@ import csv
 import hashlib
 import io
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -64,9 +66,31 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+RECENT_DATED = 4  # dated tables' rows kept for the last few (table, day)
+_recent: OrderedDict[tuple[Any, ...], list[list[Any]]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def _rows(table: Table, snapshot: Snapshot, day: date) -> Iterator[list[Any]]:
+    """The table's rows; a dated table's computed once for the few days last asked for, since the
+    exports index and the package for a new day read each dated table in every format."""
+    if not table.dated:
+        return rows(table, snapshot, day)
+    key = (snapshot.version, snapshot.released, table.name, day)
+    with _recent_lock:
+        found = _recent.get(key)
+    if found is None:
+        found = list(rows(table, snapshot, day))
+        with _recent_lock:
+            _recent[key] = found
+            while len(_recent) > RECENT_DATED:
+                _recent.popitem(last=False)
+    return iter(found)
+
+
 def _batches(table: Table, snapshot: Snapshot, day: date, size: int) -> Iterator[list[list[Any]]]:
     batch: list[list[Any]] = []
-    for row in rows(table, snapshot, day):
+    for row in _rows(table, snapshot, day):
         batch.append(row)
         if len(batch) == size:
             yield batch

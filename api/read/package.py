@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 from api.read import changelog, codebook, stata
 from api.read.citation import CFF_NAME, LICENCE, TITLE, citation, citation_cff
-from api.read.formats import Drain, csv_chunks, table_fingerprint
+from api.read.formats import Drain, Fingerprint, csv_chunks, table_fingerprint
 from api.read.snapshot import Snapshot
 from api.read.tables import EXPORT_TABLES, Column, Table
 
@@ -28,6 +28,15 @@ CSV_NOTE = ("UTF-8 CSV with a header row, ISO dates, true/false, an empty cell f
             "as a formula) is written with a leading apostrophe (as is one whose leading apostrophes come "
             "before such a character): remove the first apostrophe of such a cell for the exact value. "
             "Numbers and dates are never changed; the JSON, NDJSON and Parquet exports carry exact values.")
+
+
+# A table's CSV: (its chunks, its fingerprint). By default generated; the exports route passes the
+# kept files (api/read/export_files.py), so a package for a new day only writes its dated tables.
+CsvSource = Callable[[Table], tuple[Callable[[], Iterator[bytes]], Fingerprint]]
+
+
+def generated(snapshot: Snapshot, day: date) -> CsvSource:
+    return lambda table: ((lambda: csv_chunks(table, snapshot, day)), table_fingerprint(table, "csv", snapshot, day))
 
 
 def path_of(table: Table) -> str:
@@ -48,11 +57,12 @@ def table_schema(table: Table) -> dict[str, Any]:
                             for name, (target, key) in table.foreign_keys.items()]}
 
 
-def descriptor(snapshot: Snapshot, day: date, base_url: str) -> dict[str, Any]:
+def descriptor(snapshot: Snapshot, day: date, base_url: str, csv: CsvSource | None = None) -> dict[str, Any]:
     """datapackage.json: table schemas, keys, licence, citation, version, a checksum per file."""
+    csv = csv or generated(snapshot, day)
     resources = []
     for table in EXPORT_TABLES.values():
-        stamp = table_fingerprint(table, "csv", snapshot, day)
+        stamp = csv(table)[1]
         resources.append({"name": table.name, "path": path_of(table), "profile": "tabular-data-resource",
                           "description": table.description, "format": "csv", "mediatype": "text/csv",
                           "encoding": "utf-8", "bytes": stamp["bytes"], "hash": f"sha256:{stamp['sha256']}",
@@ -85,17 +95,18 @@ def _entry(name: str, snapshot: Snapshot) -> zipfile.ZipInfo:
     return info
 
 
-def zip_chunks(snapshot: Snapshot, day: date, base_url: str) -> Iterator[bytes]:
+def zip_chunks(snapshot: Snapshot, day: date, base_url: str, csv: CsvSource | None = None) -> Iterator[bytes]:
+    csv = csv or generated(snapshot, day)
     sink = Drain()
     with zipfile.ZipFile(sink, "w") as archive:
-        body = json.dumps(descriptor(snapshot, day, base_url), ensure_ascii=False, indent=2).encode()
+        body = json.dumps(descriptor(snapshot, day, base_url, csv), ensure_ascii=False, indent=2).encode()
         archive.writestr(_entry(DESCRIPTOR, snapshot), body)
         for name, text in documents(snapshot, day, base_url).items():
             archive.writestr(_entry(name, snapshot), text.encode())
         yield sink.take()
         for table in EXPORT_TABLES.values():
             with archive.open(_entry(path_of(table), snapshot), "w") as member:
-                for chunk in csv_chunks(table, snapshot, day):
+                for chunk in csv(table)[0]():
                     member.write(chunk)
                     yield sink.take()
             yield sink.take()

@@ -32,14 +32,18 @@ def all_states() -> list[Record]:
     return list(request_snapshot().states.values())
 
 
-def get_state(code: str) -> Record:
-    """A state by ISO 3166-1 alpha-2, alpha-3 (any case) or numeric code; 404 with the closest matches."""
-    snapshot = request_snapshot()
+def state_by_code(snapshot: Snapshot, code: str) -> Record | None:
+    """A state by ISO 3166-1 alpha-2, alpha-3 (any case) or numeric code ("4" is "004", as in search)."""
     by_code = snapshot.once("states_by_code", lambda: {
         **{s.iso2: s for s in snapshot.states.values()}, **{s.iso3: s for s in snapshot.states.values()},
         **{s.numeric: s for s in snapshot.states.values() if s.numeric}})
-    numeric = code.isascii() and code.isdigit() and len(code) <= 3  # "4" is "004", as in search
-    state = by_code.get(code.zfill(3) if numeric else code.upper())
+    numeric = code.isascii() and code.isdigit() and len(code) <= 3
+    return by_code.get(code.zfill(3) if numeric else code.upper())
+
+
+def get_state(code: str) -> Record:
+    """A state by ISO 3166-1 alpha-2, alpha-3 (any case) or numeric code; 404 with the closest matches."""
+    state = state_by_code(request_snapshot(), code)
     if state is None:
         raise not_found("country", code, closest=closest_states(code))
     return state

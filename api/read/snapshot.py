@@ -194,6 +194,10 @@ class SnapshotStore:
         except (TimeoutError, SQLAlchemyError):
             return False
 
+    def built(self, version: str) -> Snapshot | None:
+        """The snapshot of `version` if this process has built it (never reads the database)."""
+        return self.snapshots.get(version)
+
     def get(self, version: str) -> Snapshot | None:
         with self.lock:
             if version in self.snapshots:
@@ -275,10 +279,13 @@ def request_snapshot() -> Snapshot:
 def warm_before_fork(app: Flask) -> None:
     """Build the current snapshot in a pre-forking server's master, then close its database
     connections: every worker (also one that replaces a recycled or crashed worker) starts with
-    the snapshot in memory and opens its own connections."""
+    the snapshot in memory and opens its own connections. `app.extensions["snapshot_warmers"]`
+    build what they derive from it (api/middleware/fast_path.py: the intervals) then too."""
     with app.app_context():
         try:
-            latest_snapshot()
+            snapshot = latest_snapshot()
+            for warm in app.extensions.get("snapshot_warmers", ()):
+                warm(snapshot)
         except Exception as error:  # no database yet, or no data: workers retry on their first read
             app.logger.warning("snapshot not built before fork: %s", error)
         finally:

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from api.problems import Problem
 from api.read import formats, package, release
 from api.read.clock import today
+from api.read.export_files import ExportFiles, file_chunks
 from api.read.snapshot import Snapshot, latest_snapshot, request_snapshot
 from api.read.tables import EXPORT_TABLES
 from api.routes.arguments import load_query
@@ -26,10 +27,36 @@ ZIP_MEDIA_TYPE = "application/zip"
 FILE_NAMES = [f"{table}.{fmt}" for table in EXPORT_TABLES for fmt in formats.MEDIA_TYPES] + ["datapackage.zip"]
 
 
-def file_chunks(snapshot: Snapshot, name: str, day: date, base_url: str):
+def kept_files() -> ExportFiles | None:
+    """The directory of export files built once (EXPORT_CACHE_DIR; None when it is empty)."""
+    directory = current_app.config["EXPORT_CACHE_DIR"]
+    return ExportFiles(Path(directory), current_app.config["EXPORT_CACHE_BYTES"]) if directory else None
+
+
+def variant(name: str, day: date, base_url: str) -> str:
+    """What a file's bytes depend on besides the version: the day (dated tables and the package,
+    whose datapackage.json names it) and the public URL (the package's citation)."""
+    if name == "datapackage.zip":
+        return f"{day.isoformat()}|{base_url}"
+    return day.isoformat() if EXPORT_TABLES[name.rpartition(".")[0]].dated else ""
+
+
+def _kept_csv(files: ExportFiles, snapshot: Snapshot, day: date) -> package.CsvSource:
+    """The package's CSVs from the kept files: a package for a new day writes only its dated tables."""
+    def source(table):
+        name = f"{table.name}.csv"
+        make = lambda: formats.chunks(table, "csv", snapshot, day)
+        path, stamp = files.stored(snapshot, name, variant(name, day, ""), make)
+        return (lambda: file_chunks(path, make)), stamp
+    return source
+
+
+def chunks_of(snapshot: Snapshot, name: str, day: date, base_url: str):
     """(chunk generator factory, media type) for one file name such as `states.csv`."""
     if name == "datapackage.zip":
-        return (lambda: package.zip_chunks(snapshot, day, base_url)), ZIP_MEDIA_TYPE
+        files = kept_files()
+        csv = _kept_csv(files, snapshot, day) if files else None
+        return (lambda: package.zip_chunks(snapshot, day, base_url, csv)), ZIP_MEDIA_TYPE
     table_name, _, fmt = name.rpartition(".")
     if table_name not in EXPORT_TABLES or fmt not in formats.MEDIA_TYPES:
         raise Problem(404, f"No export {name!r}; valid tables: {', '.join(EXPORT_TABLES)}; "
@@ -39,11 +66,17 @@ def file_chunks(snapshot: Snapshot, name: str, day: date, base_url: str):
 
 
 def fingerprint(snapshot: Snapshot, name: str, day: date, base_url: str) -> formats.Fingerprint:
-    """sha256 and size of one file, computed once per version (and date, where it matters)."""
+    """sha256 and size of one file, computed once per version (and date, where it matters); with
+    EXPORT_CACHE_DIR, by building the kept file."""
+    files = kept_files()
+    if files is not None:
+        make, _ = chunks_of(snapshot, name, day, base_url)
+        kind = variant(name, day, base_url)
+        return snapshot.once(("kept export", name, kind), lambda: files.stored(snapshot, name, kind, make)[1])
     if name != "datapackage.zip":
         table_name, _, fmt = name.rpartition(".")
         return formats.table_fingerprint(EXPORT_TABLES[table_name], fmt, snapshot, day)
-    make, _ = file_chunks(snapshot, name, day, base_url)
+    make, _ = chunks_of(snapshot, name, day, base_url)
     return snapshot.once(("export", name, day, base_url), lambda: formats.fingerprint(make()))
 
 
@@ -72,9 +105,14 @@ def download(name: str):
     """One file, streamed, with a strong ETag; 304 when the client has it already."""
     day = load_query(AsOfQuery())["as_of"]
     snapshot, base_url = request_snapshot(), current_app.config["PUBLIC_URL"]
-    make, media_type = file_chunks(snapshot, name, day, base_url)
-    stamp = fingerprint(snapshot, name, day, base_url)
-    response = Response(stream_with_context(make()), mimetype=media_type)
+    make, media_type = chunks_of(snapshot, name, day, base_url)
+    files = kept_files()
+    if files is not None:  # built once, then streamed from the file by every request
+        path, stamp = files.stored(snapshot, name, variant(name, day, base_url), make)
+        response = Response(file_chunks(path, make), mimetype=media_type)
+    else:
+        stamp = fingerprint(snapshot, name, day, base_url)
+        response = Response(stream_with_context(make()), mimetype=media_type)
     response.set_etag(stamp["sha256"])
     response.last_modified = snapshot.released
     response.cache_control.public = True
@@ -93,7 +131,7 @@ def write_all(snapshot: Snapshot, directory: Path, day: date, base_url: str) -> 
     """Every table in every format, and datapackage.zip, as the endpoints serve them."""
     directory.mkdir(parents=True, exist_ok=True)
     for name in FILE_NAMES:
-        make, _ = file_chunks(snapshot, name, day, base_url)
+        make, _ = chunks_of(snapshot, name, day, base_url)
         with open(directory / name, "wb") as out:
             for chunk in make():
                 out.write(chunk)

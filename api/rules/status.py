@@ -172,6 +172,23 @@ def existence_of(state: Any) -> Existence:
     return Existence(getattr(state, "exists_from", None), getattr(state, "exists_until", None))
 
 
+def change_days(acts: list[Act], rules: TreatyRules, existence: Existence = ALWAYS) -> list[date]:
+    """Every day on which what is known of a state's acts can change, in order: each act's date,
+    the day the articles (or the depositary) give for it to take effect, the end of an armed
+    conflict holding a withdrawal back, each transition, and the first day the state existed and
+    the day after its last. Between two of these days the status, its cause and the acts dated so
+    far are the same on every day."""
+    days = {t.start for t in transitions(acts, rules) if t.start is not None}
+    for act in acts:  # (a withdrawal held back takes effect on the later of two of these days)
+        candidates = (act.date, act.effective, expected_effective(act, rules), act.conflict_ended)
+        days.update(day for day in candidates if day is not None)
+    if existence.start is not None:
+        days.add(existence.start)
+    if existence.end is not None:
+        days.add(existence.end + timedelta(days=1))
+    return sorted(days)
+
+
 def status_on(timeline: list[Transition], on: date, existence: Existence = ALWAYS) -> Transition:
     """The transition in force on `on` (a not_signatory one with no start if none); not_a_state
     before the state existed (no start) or after it ceased (from the day after its last)."""

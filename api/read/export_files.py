@@ -1,0 +1,111 @@
+"""Export files built once and kept on disk (issue 19, bulk): a file's bytes depend only on the
+dataset version (its name and release time), the day for dated files and PUBLIC_URL, so the
+first request writes them to EXPORT_CACHE_DIR with their sha256, and every later request (of
+any worker) streams that file. The directory is bounded by EXPORT_CACHE_BYTES: when a new file
+takes it over, the least recently built files go first.
+
+A file is written under a temporary name and renamed into place, then its fingerprint beside it,
+so a reader sees a whole file with its sha256 or nothing; two workers building the same file at
+once write the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.read.formats import Fingerprint
+from api.read.snapshot import Snapshot
+
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    directory: Path
+    max_bytes: int
+
+    def path(self, snapshot: Snapshot, name: str, variant: str) -> Path:
+        """Where the file `name` of `snapshot` (and `variant`: its day and public URL) is kept."""
+        key = f"{snapshot.version}|{snapshot.released.isoformat()}|{variant}|{name}"
+        return self.directory / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}-{name}"
+
+    def stored(self, snapshot: Snapshot, name: str, variant: str,
+               make: Callable[[], Iterator[bytes]]) -> tuple[Path, Fingerprint]:
+        """The kept file and its fingerprint, built from `make()` the first time."""
+        path = self.path(snapshot, name, variant)
+        stamp = _read_stamp(path)
+        if stamp is None:
+            stamp = self._build(path, make)
+        return path, stamp
+
+    def _build(self, path: Path, make: Callable[[], Iterator[bytes]]) -> Fingerprint:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{uuid.uuid4().hex}.{os.getpid()}.{threading.get_ident()}.tmp")
+        digest, size = hashlib.sha256(), 0
+        try:
+            with open(temporary, "wb") as out:
+                for chunk in make():
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+            os.replace(temporary, path)
+            stamp: Fingerprint = {"sha256": digest.hexdigest(), "bytes": size}
+            _write_stamp(path, stamp)
+        finally:
+            temporary.unlink(missing_ok=True)
+        self._prune(keep=path)
+        return stamp
+
+    def _prune(self, keep: Path) -> None:
+        """Remove the oldest kept files until the directory fits in max_bytes."""
+        files = []
+        for entry in os.scandir(self.directory):
+            if entry.is_file() and not entry.name.endswith((".sha256", ".tmp")):
+                files.append((entry.stat().st_mtime, entry.stat().st_size, Path(entry.path)))
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files):
+            if total <= self.max_bytes:
+                break
+            if path != keep:
+                _stamp_path(path).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
+                total -= size
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def _write_stamp(path: Path, stamp: Fingerprint) -> None:
+    temporary = path.with_name(f".{uuid.uuid4().hex}.stamp.tmp")
+    temporary.write_text(f"{stamp['sha256']} {stamp['bytes']}\n")
+    os.replace(temporary, _stamp_path(path))
+
+
+def _read_stamp(path: Path) -> Fingerprint | None:
+    """The fingerprint of a kept file, or None when it is not (or no longer wholly) there."""
+    try:
+        sha256, size = _stamp_path(path).read_text().split()
+        if path.stat().st_size != int(size):
+            return None
+    except (OSError, ValueError):
+        return None
+    return {"sha256": sha256, "bytes": int(size)}
+
+
+def file_chunks(path: Path, fallback: Callable[[], Iterator[bytes]]) -> Iterator[bytes]:
+    """A kept file's bytes, in chunks (opened on the first chunk, closed after the last, so a 304
+    never opens it); `fallback()`'s, the same bytes built again, if the file was pruned meanwhile."""
+    try:
+        source = open(path, "rb")  # noqa: SIM115 (closed below, also when the client goes away)
+    except FileNotFoundError:
+        yield from fallback()
+        return
+    with source:
+        while chunk := source.read(CHUNK):
+            yield chunk
