@@ -7,7 +7,6 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-
 from helpers import BIN, ROOT, wait_for
 
 from api.extensions import db
