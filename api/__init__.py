@@ -9,13 +9,25 @@ from api.extensions import db, engine_options, migrate, storage_options
 from api.middleware import fast_path, response_cache, security, traffic
 from api.pages import views as pages
 from api.read import snapshot
-from api.routes import changes, countries, dataset, exports, meta, revisions, sources, tokens, treaties, writes
+from api.routes import (
+    changes,
+    countries,
+    dataset,
+    exports,
+    meta,
+    monitoring,
+    revisions,
+    sources,
+    tokens,
+    treaties,
+    writes,
+)
 from api.write.package_import import import_package_command
 from api.write.seed import seed_command
 from api.write.writeback import writeback_command
 
 BLUEPRINTS = (meta.bp, countries.bp, treaties.bp, sources.bp, changes.bp, dataset.bp, exports.bp,
-              writes.bp, revisions.bp, tokens.bp, pages.bp)
+              writes.bp, revisions.bp, tokens.bp, monitoring.bp, pages.bp)
 COMMANDS = (seed_command, exports.export_command, import_package_command, writeback_command, tokens.tokens_cli)
 
 

@@ -54,6 +54,8 @@ class Config:
     # links, page permalinks, cite boxes, citations, packages. Never taken from the request's Host.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
+    # The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404 (off)
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
     # With PROXY_HOPS, also trust X-Forwarded-Host (off: nothing served depends on the host anyway)
     PROXY_TRUST_HOST = os.environ.get("PROXY_TRUST_HOST", "false").lower() == "true"

@@ -17,6 +17,7 @@ import time
 from limits import parse
 from werkzeug.http import parse_etags
 
+from api.metrics import observe
 from api.middleware import traffic
 from api.middleware.response_cache import (
     CACHEABLE,
@@ -90,6 +91,7 @@ class FrontCache:
         headers.append(("X-Request-ID", request_id))
         start_response(status, headers)
         traffic.log_access(environ, request_id, int(status[:3]), started, dict(headers))
+        observe(entry.route, environ["REQUEST_METHOD"], int(status[:3]), time.perf_counter() - started, "hit")
         return [body]
 
     def _learning(self, environ, entry, start_response):

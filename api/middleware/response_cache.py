@@ -105,6 +105,7 @@ class Cached:
     headers: tuple
     max_age: int = 300
     until_midnight: bool = False  # an answer for today: fresh until the next 00:00 UTC at most
+    route: str = ""  # the URL rule that built it (the fast path counts its hits by route)
 
 
 def cache_control(entry: Cached) -> str:
@@ -172,7 +173,8 @@ def _entry(response, snapshot) -> Cached:
                *((name, response.headers[name]) for name in REPLAYED if name in response.headers))
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
     return Cached(body, gzipped, etag, last_modified, response.mimetype, headers,
-                  max_age=86400 if pinned else 300, until_midnight=for_today)
+                  max_age=86400 if pinned else 300, until_midnight=for_today,
+                  route=request.url_rule.rule if request.url_rule else "")
 
 
 def _not_modified(entry: Cached) -> bool:
