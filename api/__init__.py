@@ -6,7 +6,7 @@ from flask import Flask
 from api import problems
 from api.config import Config
 from api.extensions import db, engine_options, migrate, storage_options
-from api.middleware import fast_path, response_cache, security, traffic
+from api.middleware import edge, fast_path, response_cache, security, traffic
 from api.pages import views as pages
 from api.read import snapshot
 from api.routes import (
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     traffic.init_app(app)
     fast_path.init_app(app)  # before security wraps the app in ProxyFix
     security.init_app(app)  # before response_cache: hostile requests are refused first
+    edge.init_app(app)  # its after_request hook runs after response_cache's
     response_cache.init_app(app)
     for command in COMMANDS:
         app.cli.add_command(command)

@@ -51,7 +51,10 @@ REVIEWED_HOOKS = {
     "after_request": ("api.middleware.traffic._log", "api.middleware.traffic._draft_headers",
                       "flask_limiter._extension.Limiter.__inject_headers",
                       "flask_cors.extension.make_after_request_function.<locals>.cors_after_request",
-                      "api.middleware.security.secure", "api.middleware.response_cache.store_and_finish"),
+                      "api.middleware.security.secure",
+                      # cached reads carry their Cache-Control (cache_control) and keys (in the entry)
+                      "api.middleware.edge.deliberate",
+                      "api.middleware.response_cache.store_and_finish"),
     "teardown_request": ("flask_limiter._extension.Limiter.__release_context",),
 }
 

@@ -26,7 +26,8 @@ from flask import Flask, current_app, g, request
 from werkzeug.datastructures import ETags
 from werkzeug.http import http_date, parse_accept_header
 
-from api.read.clock import day_start, seconds_to_midnight, today
+from api.middleware.edge import key_headers, read_policy, surrogate_keys
+from api.read.clock import day_start, today
 from api.read.snapshot import chosen_version, requested_version
 
 API_VERSION = "1"
@@ -39,6 +40,7 @@ ENTRY_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "X-API-Version
 REPLAYED = ("Link", "X-Total-Count")
 
 
+PINNED_MAX_AGE = 86400  # a browser's max-age for a read pinned with dataset_version=
 ENTRY_OVERHEAD = 600  # bytes an entry costs besides its bodies: key, headers, objects (about)
 
 
@@ -106,11 +108,12 @@ class Cached:
     max_age: int = 300
     until_midnight: bool = False  # an answer for today: fresh until the next 00:00 UTC at most
     route: str = ""  # the URL rule that built it (the fast path counts its hits by route)
+    edge_max_age: int = 3600  # CDN_MAX_AGE when it was built
 
 
 def cache_control(entry: Cached) -> str:
-    age = min(entry.max_age, seconds_to_midnight()) if entry.until_midnight else entry.max_age
-    return f"public, max-age={age}"
+    """For browsers and edges alike (api/middleware/edge.py): fresh no later than midnight for answers for today."""
+    return read_policy(entry.until_midnight, entry.max_age == PINNED_MAX_AGE, entry.edge_max_age)
 
 
 def weakly_matches(if_none_match: ETags, entry: Cached) -> bool:
@@ -170,11 +173,13 @@ def _entry(response, snapshot) -> Cached:
     own = (response.content_type, f'"{etag}"', http_date(last_modified), "Accept-Encoding", API_VERSION,
            snapshot.version)
     headers = (*zip(ENTRY_HEADERS, own, strict=True),
-               *((name, response.headers[name]) for name in REPLAYED if name in response.headers))
+               *((name, response.headers[name]) for name in REPLAYED if name in response.headers),
+               *key_headers(surrogate_keys()))
     gzipped = gzip.compress(body, 6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
     return Cached(body, gzipped, etag, last_modified, response.mimetype, headers,
-                  max_age=86400 if pinned else 300, until_midnight=for_today,
-                  route=request.url_rule.rule if request.url_rule else "")
+                  max_age=PINNED_MAX_AGE if pinned else 300, until_midnight=for_today,
+                  route=request.url_rule.rule if request.url_rule else "",
+                  edge_max_age=current_app.config["CDN_MAX_AGE"])
 
 
 def _not_modified(entry: Cached) -> bool:
