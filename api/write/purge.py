@@ -2,7 +2,7 @@
 the surrogate keys of the answers it changed to PURGE_URL (docs/deploy.md: Fastly, Cloudflare).
 
 The request carries the keys twice, as the two CDNs' purge APIs take them: a `Surrogate-Key`
-header (space-separated) and a JSON body `{"tags": [...]}`, plus the version. It is sent from a
+header (space-separated) and a JSON body `{"tags": [...], "surrogate_keys": [...]}`, plus the version. It is sent from a
 thread after the commit, bounded by PURGE_TIMEOUT: a failure is logged and never fails the write.
 Keys name what an answer depends on (api/middleware/edge.py tags answers with the same names).
 """
@@ -48,7 +48,7 @@ def schedule(session: Session, keys: list[str], version: str) -> None:
 
 
 def send(url: str, headers: dict, timeout: float, keys: list[str], version: str) -> None:
-    body = json.dumps({"tags": keys, "dataset_version": version}).encode()
+    body = json.dumps({"tags": keys, "surrogate_keys": keys, "dataset_version": version}).encode()
     request = urllib.request.Request(url, data=body, method="POST", headers={
         "Content-Type": "application/json", "Surrogate-Key": " ".join(keys), **headers})
     try:
