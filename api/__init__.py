@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
     app.config["RATELIMIT_STORAGE_OPTIONS"] = app.config["RATELIMIT_STORAGE_OPTIONS"] or \
         storage_options(app.config["RATELIMIT_STORAGE_URI"], app.config["REDIS_TIMEOUT"])
+    if app.config["DATABASE_READ_URL"]:  # the `read` bind: api/read/database.py's read_bind()
+        app.config["SQLALCHEMY_BINDS"] = {"read": {"url": app.config["DATABASE_READ_URL"], **engine_options(
+            app.config["DATABASE_READ_URL"], app.config)}}
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider's setting
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # not on a read-only root filesystem
         os.makedirs(app.instance_path, exist_ok=True)  # home of the default SQLite file

@@ -16,6 +16,8 @@ def database_url(url: str | None = None) -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = database_url()
+    # A read replica: snapshots and version checks are read there, writes go to DATABASE_URL
+    DATABASE_READ_URL = database_url(os.environ["DATABASE_READ_URL"]) if os.environ.get("DATABASE_READ_URL") else ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # from engine_options() in create_app, unless set
     # Seconds to wait for a new PostgreSQL connection (psycopg rounds up to whole seconds, min 2)
     DATABASE_CONNECT_TIMEOUT = float(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2))

@@ -205,7 +205,8 @@ class SnapshotStore:
         # Only the columns a snapshot is built from: a version's `changes` can be as large as
         # the data itself (the first version lists every record) and is not needed here.
         row = db.session.execute(db.select(DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.snapshot)
-                                 .where(DatasetVersion.version == version)).one_or_none()
+                                 .where(DatasetVersion.version == version),
+                                 bind_arguments=database.read_bind()).one_or_none()
         if row is None:
             return None
         snapshot = build(row)
