@@ -32,7 +32,7 @@ def test_reads_come_from_the_replica_and_writes_go_to_the_primary(database_url, 
         assert seed(first, seed_dir).exit_code == 0
         [old] = versions()
     close(first)
-    name = lambda url: url.rsplit("/", 1)[1]  # noqa: E731
+    name = lambda url: url.rsplit("/", 1)[1]
     admin_sql(f'DROP DATABASE "{name(replica)}"')
     admin_sql(f'CREATE DATABASE "{name(replica)}" TEMPLATE "{name(primary)}"')  # the replica, as of now
 
