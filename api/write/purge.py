@@ -42,9 +42,15 @@ def keys_for(changes: list[dict], *tables: dict[str, list[dict]]) -> list[str]:
 
 def schedule(session: Session, keys: list[str], version: str) -> None:
     """Purge `keys` once `session` commits (nothing if it rolls back, or PURGE_URL is unset)."""
-    if current_app.config["PURGE_URL"] and keys:
-        session.info["purge"] = (current_app.config["PURGE_URL"], json.loads(current_app.config["PURGE_HEADERS"]),
-                                 current_app.config["PURGE_TIMEOUT"], keys, version)
+    config = current_app.config
+    if not (config["PURGE_URL"] and keys):
+        return
+    try:
+        headers = json.loads(config["PURGE_HEADERS"] or "{}")
+    except ValueError as error:  # a misconfiguration must not fail the write either
+        log.error("PURGE_HEADERS is not a JSON object (%s): purging without them", error)
+        headers = {}
+    session.info["purge"] = (config["PURGE_URL"], headers, config["PURGE_TIMEOUT"], keys, version)
 
 
 def send(url: str, headers: dict, timeout: float, keys: list[str], version: str) -> None:
