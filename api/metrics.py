@@ -50,6 +50,7 @@ WRITE_LOCK_WAIT = Histogram("treaty_write_lock_wait_seconds", "Time writers wait
                             buckets=(.001, .005, .01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
 WRITE_LOCK_BUSY = Counter("treaty_write_lock_busy", "Writes refused (503) because the write lock stayed busy")
 
+_CACHE_RESULTS = {result: CACHE.labels(result) for result in ("hit", "miss")}
 _children: dict[tuple, tuple] = {}  # (route, method, status) -> the labelled counter and histogram
 _shown: dict = {"version": "", "released": False}
 _lock = threading.Lock()
@@ -63,8 +64,8 @@ def observe(route: str, method: str, status: int, seconds: float, cache: str | N
         children = _children.setdefault(key, (REQUESTS.labels(route, method, str(status)), LATENCY.labels(route)))
     children[0].inc()
     children[1].observe(seconds)
-    if cache in ("hit", "miss"):
-        CACHE.labels(cache).inc()
+    if cache in _CACHE_RESULTS:
+        _CACHE_RESULTS[cache].inc()
 
 
 def snapshot_checked(version: str | None, released: datetime | None, checked: bool = True) -> None:
