@@ -6,6 +6,9 @@ of `gthread -w 2 --threads 4`, for the service and for a bare Flask app alike
 """
 import multiprocessing
 import os
+import tempfile
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
@@ -23,8 +26,50 @@ preload_app = True
 accesslog = os.environ.get("ACCESS_LOG") or None
 
 
+# Metrics from every worker: prometheus_client's multiprocess mode keeps each process's values in
+# files in PROMETHEUS_MULTIPROC_DIR, which must be set before the app (and prometheus_client) is
+# imported, so here. A fresh directory per master unless the operator gives one (on a read-only
+# root filesystem, a tmpfs such as /dev/shm).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="treaty-metrics-", dir=shm)
+
+
+def on_starting(server):
+    """A master starts counting from zero: last run's files go (their workers are gone)."""
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    """A dead worker's gauges (snapshot version, rate-limit fallback) stop counting; its counters stay."""
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+
+
+# Every line JSON with a timestamp, gunicorn's own and tracebacks included (api/middleware/json_logs.py).
+class JsonLogger(Logger):
+    def _compute_access_log_enabled(self):
+        return bool(self.cfg.accesslog)  # a logging dict alone does not switch gunicorn's access line on
+
+
+def _json_logging() -> dict:
+    from api.middleware import json_logs  # only now: PROMETHEUS_MULTIPROC_DIR is set above
+    return json_logs.config(access_log=accesslog is not None)
+
+
+logger_class = JsonLogger
+logconfig_dict = _json_logging()
+
+
 def when_ready(server):
     app = server.app.wsgi()
     if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's bare reference app
+        from prometheus_client import multiprocess
+
         from api.read.snapshot import warm_before_fork
         warm_before_fork(app)
+        multiprocess.mark_process_dead(os.getpid())  # the master serves nothing: its gauges would linger

@@ -16,6 +16,8 @@ def database_url(url: str | None = None) -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = database_url()
+    # A read replica: snapshots and version checks are read there, writes go to DATABASE_URL
+    DATABASE_READ_URL = database_url(os.environ["DATABASE_READ_URL"]) if os.environ.get("DATABASE_READ_URL") else ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # from engine_options() in create_app, unless set
     # Seconds to wait for a new PostgreSQL connection (psycopg rounds up to whole seconds, min 2)
     DATABASE_CONNECT_TIMEOUT = float(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2))
@@ -57,6 +59,15 @@ class Config:
     # links, page permalinks, cite boxes, citations, packages. Never taken from the request's Host.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
+    # The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404 (off)
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # The CDN's purge endpoint: POSTed the surrogate keys of what each new dataset version changed
+    # s-maxage (seconds) of reads for a CDN, which PURGE_URL purges on publish (browsers keep 300 s)
+    CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", 3600))
+    PURGE_URL = os.environ.get("PURGE_URL", "")
+    # Headers for it, as a JSON object (a token: {"Authorization": "Bearer ..."} or {"Fastly-Key": "..."})
+    PURGE_HEADERS = os.environ.get("PURGE_HEADERS", "{}")
+    PURGE_TIMEOUT = float(os.environ.get("PURGE_TIMEOUT", 5))  # seconds; a failed purge is logged
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
     # With PROXY_HOPS, also trust X-Forwarded-Host (off: nothing served depends on the host anyway)
     PROXY_TRUST_HOST = os.environ.get("PROXY_TRUST_HOST", "false").lower() == "true"

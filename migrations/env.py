@@ -4,6 +4,13 @@ from logging.config import fileConfig
 from alembic import context
 from alembic.script import ScriptDirectory
 from flask import current_app
+from sqlalchemy import text
+
+# Every instance may run `flask db upgrade` at start: on PostgreSQL the migrations run under this
+# transaction-level advisory lock, so a second upgrade waits for the first to commit, then reads
+# the new alembic_version and finds nothing to do (docs/deploy.md). Any fixed 64-bit number works;
+# this one is the ASCII of "treatymi".
+MIGRATION_LOCK = 0x7472656174796D69
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -122,6 +129,8 @@ def run_migrations_online():
         refuse_unconfirmed_downgrade(context.get_context().get_current_heads())
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # before the current revision is read
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 API = Path(__file__).resolve().parent.parent / "api"
-# Each layer, and the layers it may import. `base` is config, extensions, models, problems, urls.
+# Each layer, and the layers it may import. `base` is config, extensions, metrics, models, problems, urls.
 MAY_USE = {
     "rules": set(),
     "base": {"rules"},

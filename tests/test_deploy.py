@@ -34,6 +34,7 @@ from api import create_app
 NGINX = "/usr/sbin/nginx"
 HOST = "treaty.example.org"  # deploy/nginx.conf's server_name
 REDIS = ("127.0.0.1", 6379)
+METRICS_TOKEN = "deploy-scraper"
 
 pytestmark = pytest.mark.slow  # real nginx, gunicorn and PostgreSQL processes
 
@@ -136,7 +137,7 @@ def stack(tmp_path_factory):
            # a Redis database of its own, so other suites' counters for 127.0.0.1 are not ours
            "REDIS_URL": f"redis://{REDIS[0]}:{REDIS[1]}/{1 + secrets.randbelow(15)}",
            "SEED_DIR": str(SMALL_SEED_DIR), "PROXY_HOPS": "1", "PUBLIC_URL": f"http://{HOST}",
-           "BIND": f"127.0.0.1:{gunicorn_port}", "WEB_CONCURRENCY": "2"}
+           "BIND": f"127.0.0.1:{gunicorn_port}", "WEB_CONCURRENCY": "2", "METRICS_TOKEN": METRICS_TOKEN}
     processes: list[subprocess.Popen] = []
     admin_sql(f'CREATE DATABASE "{name}"')
     try:
@@ -189,6 +190,15 @@ def test_a_clients_forwarded_host_never_reaches_the_app(stack):
     # A Host that is not ours never reaches the app at all: nginx closes the connection (444).
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         request(stack.nginx, "/api/v1/countries/US/changes.atom", {"Host": "evil.example"})
+
+
+def test_metrics_are_for_the_scraper_not_through_nginx(stack):
+    """Prometheus scrapes gunicorn directly with METRICS_TOKEN; nginx never passes /metrics on."""
+    token = {"Host": HOST, "Authorization": f"Bearer {METRICS_TOKEN}"}
+    status, _, body, _ = request(stack.gunicorn, "/metrics", token)
+    assert status == 200 and b"treaty_http_requests_total" in body
+    status, _, body, _ = request(stack.nginx, "/metrics", token)
+    assert status == 404 and b"treaty_" not in body
 
 
 @pytest.mark.parametrize("encoding", ["identity", "gzip"])

@@ -24,6 +24,7 @@ from api.rules.status import MINE_BAN_TREATY
 
 STATUS_PATH = re.compile(r"/api/v1/countries/([A-Za-z]{2,3})/status")
 LIST_PATH = "/api/v1/countries"
+STATUS_RULE = "/api/v1/countries/<code>/status"  # the URL rule Flask would have used, for the metrics
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIMIT = re.compile(r"[1-9]\d{0,2}")
 MAX_LIMIT = 500  # api/routes/listing.MAX_LIMIT (tests/test_intervals.py checks they agree)
@@ -46,7 +47,7 @@ def _parameters(query: str) -> dict[str, str] | None:
     return found if len(found) == len(pairs) else None
 
 
-def entry(environ: dict, snapshot: Snapshot, compress: bool) -> Cached | None:
+def entry(environ: dict, snapshot: Snapshot, compress: bool, edge_max_age: int) -> Cached | None:
     """The finished answer for this request from the intervals, or None to go on as before."""
     if environ.get("SCRIPT_NAME"):
         return None
@@ -64,10 +65,18 @@ def entry(environ: dict, snapshot: Snapshot, compress: bool) -> Cached | None:
         if body is None:
             return None
         replayed = (("Link", f'<{path}?{query}>; rel="first"'), ("X-Total-Count", str(len(snapshot.states))))
-        return make_entry(body, snapshot, JSON, JSON, replayed, compress=compress)
+        return make_entry(body, snapshot, JSON, JSON, replayed, compress=compress, route=LIST_PATH,
+                          keys="dataset lists", edge_max_age=edge_max_age)
     match = STATUS_PATH.fullmatch(path)
     if match is None or parameters.keys() != {"as_of"}:
         return None
-    state = queries.state_by_code(snapshot, match.group(1))
-    body = None if state is None else intervals.status_answer(snapshot, treaty, state, day)
-    return None if body is None else make_entry(body, snapshot, JSON, JSON, compress=compress)
+    code = match.group(1)
+    state = queries.state_by_code(snapshot, code)
+    if state is None:
+        return None
+    body = intervals.status_answer(snapshot, treaty, state, day)
+    if body is None:
+        return None
+    keys = f"dataset country-{code.upper()}" if len(code) == 2 else "dataset lists"  # as edge.surrogate_keys
+    return make_entry(body, snapshot, JSON, JSON, compress=compress, route=STATUS_RULE, keys=keys,
+                      edge_max_age=edge_max_age)

@@ -17,6 +17,7 @@ import time
 from limits import parse
 from werkzeug.http import parse_etags
 
+from api.metrics import observe
 from api.middleware import any_date, traffic
 from api.middleware.response_cache import (
     CACHEABLE,
@@ -51,7 +52,10 @@ REVIEWED_HOOKS = {
     "after_request": ("api.middleware.traffic._log", "api.middleware.traffic._draft_headers",
                       "flask_limiter._extension.Limiter.__inject_headers",
                       "flask_cors.extension.make_after_request_function.<locals>.cors_after_request",
-                      "api.middleware.security.secure", "api.middleware.response_cache.store_and_finish"),
+                      "api.middleware.security.secure",
+                      # cached reads carry their Cache-Control (cache_control) and keys (in the entry)
+                      "api.middleware.edge.deliberate",
+                      "api.middleware.response_cache.store_and_finish"),
     "teardown_request": ("flask_limiter._extension.Limiter.__release_context",),
 }
 
@@ -93,6 +97,7 @@ class FrontCache:
         headers.append(("X-Request-ID", request_id))
         start_response(status, headers)
         traffic.log_access(environ, request_id, int(status[:3]), started, dict(headers))
+        observe(entry.route, environ["REQUEST_METHOD"], int(status[:3]), time.perf_counter() - started, "hit")
         return [body]
 
     def _learning(self, environ, entry, start_response):
@@ -127,7 +132,8 @@ class FrontCache:
         snapshot = self.app.extensions["snapshots"].built(version)
         if snapshot is None:
             return None
-        return any_date.entry(environ, snapshot, _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
+        return any_date.entry(environ, snapshot, _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")),
+                              self.app.config["CDN_MAX_AGE"])
 
     def _limit(self, environ, counted: bool):
         """Rate-limit headers for this request, or None when the limit is reached."""

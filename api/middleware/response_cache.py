@@ -26,7 +26,8 @@ from flask import Flask, current_app, g, request
 from werkzeug.datastructures import ETags
 from werkzeug.http import http_date, parse_accept_header
 
-from api.read.clock import day_start, seconds_to_midnight, today
+from api.middleware.edge import key_headers, read_policy, surrogate_keys
+from api.read.clock import day_start, today
 from api.read.intervals import answer_bytes
 from api.read.snapshot import chosen_version, requested_version
 
@@ -40,6 +41,7 @@ ENTRY_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "X-API-Version
 REPLAYED = ("Link", "X-Total-Count")
 
 
+PINNED_MAX_AGE = 86400  # a browser's max-age for a read pinned with dataset_version=
 ENTRY_OVERHEAD = 600  # bytes an entry costs besides its bodies: key, headers, objects (about)
 
 
@@ -106,11 +108,13 @@ class Cached:
     headers: tuple
     max_age: int = 300
     until_midnight: bool = False  # an answer for today: fresh until the next 00:00 UTC at most
+    route: str = ""  # the URL rule that built it (the fast path counts its hits by route)
+    edge_max_age: int = 3600  # CDN_MAX_AGE when it was built
 
 
 def cache_control(entry: Cached) -> str:
-    age = min(entry.max_age, seconds_to_midnight()) if entry.until_midnight else entry.max_age
-    return f"public, max-age={age}"
+    """For browsers and edges alike (api/middleware/edge.py): fresh no later than midnight for answers for today."""
+    return read_policy(entry.until_midnight, entry.max_age == PINNED_MAX_AGE, entry.edge_max_age)
 
 
 def weakly_matches(if_none_match: ETags, entry: Cached) -> bool:
@@ -164,22 +168,27 @@ def _entry(response, snapshot) -> Cached:
         body = answer_bytes(document, snapshot.version)
     replayed = tuple((name, response.headers[name]) for name in REPLAYED if name in response.headers)
     return make_entry(body, snapshot, response.content_type, response.mimetype, replayed,
-                      pinned=requested_version() is not None, for_today=g.get("depends_on_today", False))
+                      pinned=requested_version() is not None, for_today=g.get("depends_on_today", False),
+                      route=request.url_rule.rule if request.url_rule else "", keys=surrogate_keys(),
+                      edge_max_age=current_app.config["CDN_MAX_AGE"])
 
 
 def make_entry(body: bytes, snapshot, content_type: str, mimetype: str, replayed: tuple = (),
-               pinned: bool = False, for_today: bool = False, compress: bool = True) -> Cached:
+               pinned: bool = False, for_today: bool = False, compress: bool = True, *,
+               route: str, keys: str, edge_max_age: int) -> Cached:
     """A finished read of `snapshot`: its validators and headers (`replayed`: the view's Link and
-    X-Total-Count), gzipped too unless `compress` is false (api/middleware/any_date.py compresses
-    only for a client that takes gzip)."""
+    X-Total-Count; `keys`: its surrogate keys), gzipped too unless `compress` is false
+    (api/middleware/any_date.py compresses only for a client that takes gzip); `route` is the URL
+    rule that answers it, for the metrics."""
     etag = hashlib.sha256(body).hexdigest()[:32]
     last_modified = max(snapshot.released, day_start()) if for_today else snapshot.released
     own = (content_type, f'"{etag}"', _http_date(last_modified), "Accept-Encoding", API_VERSION,
            snapshot.version)
-    headers = (*zip(ENTRY_HEADERS, own, strict=True), *replayed)
+    headers = (*zip(ENTRY_HEADERS, own, strict=True), *replayed, *key_headers(keys))
     gzipped = gzip.compress(body, 6, mtime=0) if compress and len(body) >= GZIP_MIN_BYTES else None
     return Cached(body, gzipped, etag, last_modified, mimetype, headers,
-                  max_age=86400 if pinned else 300, until_midnight=for_today)
+                  max_age=PINNED_MAX_AGE if pinned else 300, until_midnight=for_today, route=route,
+                  edge_max_age=edge_max_age)
 
 
 @functools.lru_cache(maxsize=64)

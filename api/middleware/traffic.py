@@ -18,6 +18,8 @@ from flask import Flask, current_app, g, request
 from flask_cors import CORS
 from flask_limiter import Limiter, RateLimitExceeded
 
+from api.metrics import observe, rate_limits_degraded
+from api.middleware.json_logs import JsonFormatter
 from api.problems import Problem, problem_response
 from api.urls import redacted_query
 
@@ -26,6 +28,8 @@ EXPOSED = ["ETag", "Last-Modified", "Link", "X-Total-Count", "RateLimit-Limit", 
            "Deprecation", "Sunset"]
 HEALTH_CHECKS = ("/healthz", "/readyz")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# W3C Trace Context: version 00, a 32-hex trace id (not all zeros), a 16-hex parent id, flags
+TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$")
 access_log = logging.getLogger("api.access")
 limiter_log = logging.getLogger(__name__)
 
@@ -64,7 +68,11 @@ def current_limit() -> str:
 
 
 def request_id_of(environ: dict) -> str:
-    """The client's X-Request-ID if it is a sane one, else a new id."""
+    """The trace id of a valid W3C `traceparent` (so logs join the caller's trace), else the
+    client's (or the proxy's) X-Request-ID if it is a sane one, else a new id."""
+    trace = TRACEPARENT.match(environ.get("HTTP_TRACEPARENT", "").strip())
+    if trace:
+        return trace.group(1)
     incoming = environ.get("HTTP_X_REQUEST_ID", "")
     # An id only has to be unique, not secret: the pseudo-random generator (reseeded in each forked
     # worker) costs a fraction of the os.urandom call behind uuid4 on this kind of VM.
@@ -119,12 +127,14 @@ def storage_down(extension, error) -> None:
     if not getattr(extension, "_storage_dead", True) and extension._fallback_limiter is not None:
         limiter_log.warning("rate limit storage unreachable (%s): counting per process", error)
         extension._storage_dead = True
+        rate_limits_degraded(True)
 
 
 def storage_up(extension) -> None:
     if getattr(extension, "_storage_dead", False):
         limiter_log.warning("rate limit storage reachable again: limits are shared")
         extension._storage_dead = False
+        rate_limits_degraded(False)
 
 
 def revive(app) -> None:
@@ -153,8 +163,10 @@ def _start():
 
 def _log(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    log_access(request.environ, g.get("request_id"), response.status_code, g.get("started", time.perf_counter()),
-               response.headers)
+    started = g.get("started", time.perf_counter())
+    log_access(request.environ, g.get("request_id"), response.status_code, started, response.headers)
+    observe(request.url_rule.rule if request.url_rule else "(unmatched)", request.method,
+                    response.status_code, time.perf_counter() - started, response.headers.get("X-Cache"))
     return response
 
 
@@ -178,7 +190,7 @@ def init_app(app: Flask) -> None:
          allow_headers=["If-None-Match", "If-Modified-Since", "X-API-Key", "X-Request-ID"], max_age=86400)
     if not access_log.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.setFormatter(JsonFormatter())  # a timestamp too (gunicorn.conf.py configures the same)
         access_log.addHandler(handler)
         access_log.setLevel(app.config["ACCESS_LOG_LEVEL"])
         access_log.propagate = False

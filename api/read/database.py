@@ -67,11 +67,18 @@ class Probe:
             future.set_result(result)
 
 
+def read_bind() -> dict[str, Any]:
+    """`bind_arguments` for a read of dataset versions: the replica (DATABASE_READ_URL) if there is
+    one, else the database itself. Writes, tokens and revisions always use DATABASE_URL."""
+    return {"bind": db.engines["read"]} if "read" in db.engines else {}
+
+
 def latest_version() -> str | None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL statement_timeout = 2000"))  # a busy server: this check only
+    bind = read_bind()
+    if db.session.get_bind(**bind).dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL statement_timeout = 2000"), bind_arguments=bind)  # this check only
     version: str | None = db.session.scalar(db.select(DatasetVersion.version)
-                                            .order_by(DatasetVersion.sequence.desc()).limit(1))
+                                            .order_by(DatasetVersion.sequence.desc()).limit(1), bind_arguments=bind)
     return version
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.extensions import db
+from api.metrics import snapshot_checked
 from api.models import DatasetVersion
 from api.problems import Problem
 from api.read import database
@@ -179,6 +180,8 @@ class SnapshotStore:
             log.warning("database reachable again after %.1fs", time.monotonic() - self.unreachable_since)
             self.unreachable_since = None
         self.last_check = (time.monotonic(), version)
+        built = self.snapshots.get(version) if version else None
+        snapshot_checked(version, built.released if built else None)
         return version
 
     def recent_current(self, ttl: float) -> str | None:
@@ -206,10 +209,13 @@ class SnapshotStore:
         # Only the columns a snapshot is built from: a version's `changes` can be as large as
         # the data itself (the first version lists every record) and is not needed here.
         row = db.session.execute(db.select(DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.snapshot)
-                                 .where(DatasetVersion.version == version)).one_or_none()
+                                 .where(DatasetVersion.version == version),
+                                 bind_arguments=database.read_bind()).one_or_none()
         if row is None:
             return None
         snapshot = build(row)
+        if version == self.last_check[1]:  # the current version's release time, once known
+            snapshot_checked(version, snapshot.released, checked=False)
         with self.lock:
             self.snapshots[version] = snapshot
             while len(self.snapshots) > self.size:

@@ -115,7 +115,7 @@ def read_records(files: dict[str, bytes]) -> SeedData:
                 problems.append(f"{path} row {number}: duplicate id {record[key]!r}")
             records[record[key]] = record | {"_file": f"{path} row {number}"}
     try:
-        return checked(data, problems)
+        return checked(data, problems, citations=False)
     except SeedError as error:
         raise PackageError(error.problems)
 

@@ -4,6 +4,7 @@ the write lock. Tables are named as in the database (`treaty_action`, `policy_po
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from api.extensions import db
+from api.metrics import WRITE_LOCK_BUSY, WRITE_LOCK_WAIT
 from api.models import ObligationEvent, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
 
 # Table name -> model, in dependency order (a record only cites tables before it).
@@ -106,13 +108,17 @@ def lock_writes(timeout: float | None = None) -> None:
             db.session.execute(text(f"SET LOCAL lock_timeout = {milliseconds}"))
         elif dialect == "sqlite":
             db.session.execute(text(f"PRAGMA busy_timeout = {milliseconds}"))
+    started = time.perf_counter()
     try:
         locked = db.session.execute(db.update(WriteLock).where(WriteLock.id == 1)
                                     .values(writes=WriteLock.writes + 1))
     except OperationalError as error:
+        WRITE_LOCK_WAIT.observe(time.perf_counter() - started)
         if timeout is not None and _lock_busy(error):
+            WRITE_LOCK_BUSY.inc()
             raise WriteLockBusy(f"the write lock stayed busy for {timeout:g}s") from error
         raise
+    WRITE_LOCK_WAIT.observe(time.perf_counter() - started)
     if getattr(locked, "rowcount", 0) != 1:  # an UPDATE's result is a CursorResult
         raise WriteLockMissing("No write_lock row to lock; run `flask db upgrade`.")
     if timeout is not None and dialect == "postgresql":

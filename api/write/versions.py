@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from api.extensions import db
 from api.models import DatasetVersion, Source
+from api.write import purge
 from api.write.records import MODELS, TableDiff, row_as_record
 
 EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
@@ -68,7 +69,8 @@ def record_version(changes: list[dict]) -> DatasetVersion | None:
     """Snapshot the tables as a new version, unless the content is unchanged.
 
     Call it after records.lock_writes(), so concurrent writers publish one after the other."""
-    payload = json.dumps(current_tables(), sort_keys=True, separators=(",", ":")).encode()
+    tables = current_tables()
+    payload = json.dumps(tables, sort_keys=True, separators=(",", ":")).encode()
     content_hash = hashlib.sha256(payload).hexdigest()
     previous = latest()
     if previous is not None and previous.content_hash == content_hash:
@@ -83,6 +85,9 @@ def record_version(changes: list[dict]) -> DatasetVersion | None:
                              loaded_at=now, previous=previous.version if previous else None,
                              changes=changes, snapshot=zlib.compress(payload, 9))
     db.session.add(version)
+    removed = previous is not None and any(change["change"] == "removed" for change in changes)
+    purge.schedule(db.session(), purge.keys_for(changes, tables, *(
+        [snapshot_tables(previous)] if removed and previous is not None else [])), version.version)
     return version
 
 
