@@ -61,7 +61,7 @@ def test_match_rank_orders_codes_names_other_names_prefixes_and_parts(query, iso
 
 def test_ranks_are_ordered_best_first_and_exact_ones_are_named():
     assert n.EXACT_CODE < n.EXACT_NAME < n.EXACT_OTHER_NAME < n.NAME_PREFIX < n.WORD_PREFIX < n.PART
-    assert n.EXACT_RANKS == {n.EXACT_CODE, n.EXACT_NAME, n.EXACT_OTHER_NAME}
+    assert {n.EXACT_CODE, n.EXACT_NAME, n.EXACT_OTHER_NAME} == n.EXACT_RANKS
 
 
 @pytest.mark.parametrize("name, short", [

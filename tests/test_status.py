@@ -284,7 +284,7 @@ def test_a_succession_effective_on_its_deposit_day_is_a_state_party_that_day_onl
 
 
 def test_a_succession_without_its_effective_date_is_refused_by_name():
-    with pytest.raises(ValueError, match="^suc: a succession needs the date it took effect$"):
+    with pytest.raises(ValueError, match=r"^suc: a succession needs the date it took effect$"):
         s.transitions([s.Act("suc", "succession", date(2011, 11, 11))], RULES)
 
 
