@@ -3,7 +3,6 @@ import yaml
 from helpers import ROOT
 
 
-
 def test_index_links_every_resource(client):
     resources = client.get("/api/v1").get_json()["resources"]
     assert resources == {
