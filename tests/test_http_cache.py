@@ -48,6 +48,7 @@ def test_gzip_when_asked(client):
 @pytest.mark.parametrize("url, status, parameter", [
     ("/api/v1/countries/FI?dataset_version=1999.01.01-deadbeef", 404, "dataset_version"),
     ("/api/v1/countries/FI/status?as_of=2026-02-30", 400, "as_of"),
+    ("/api/v1/countries/XX/status", 404, "code"),  # refused after the snapshot was loaded
 ])
 def test_errors_are_not_cached_and_name_unknown_versions(app_factory, url, status, parameter):
     app = app_factory()  # a cache of its own, empty
