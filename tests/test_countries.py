@@ -1,7 +1,7 @@
 """/api/v1/countries on the curated data; every response is checked against openapi.yaml."""
 import pytest
 import yaml
-from helpers import SEED_DIR
+from helpers import FROZEN_NOW, SEED_DIR
 
 
 def seed_records(path):
@@ -41,6 +41,7 @@ def test_ukraine_is_still_bound_and_its_suspension_is_shown_as_disputed(client):
     assert before["disputes"] == []
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_undated_accession_is_reported_not_guessed(client):
     body = client.get("/api/v1/countries/LB/status").get_json()
     assert [a["kind"] for a in body["undated_actions"]] == ["accession"]
@@ -48,12 +49,15 @@ def test_undated_accession_is_reported_not_guessed(client):
     assert "date" in body["summary"] and "not known" in body["summary"]
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_us_has_never_signed(client):
     body = client.get("/api/v1/countries/usa/status").get_json()
+    assert body["as_of"] == FROZEN_NOW.date().isoformat()  # the default as_of is the frozen clock's day
     assert (body["status"], body["since"], body["caused_by"]) == ("not_signatory", None, None)
     assert body["sources"]
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_country_detail_has_codes_status_summary_and_current_policies(client):
     body = client.get("/api/v1/countries/US").get_json()
     assert (body["iso2"], body["iso3"], body["numeric"], body["name"]) == ("US", "USA", "840", "United States")
@@ -189,6 +193,7 @@ def test_policies_carry_the_precision_of_what_they_replaced_and_of_when_they_end
     assert now["replaces"]["date_precision"] == "year" and now["ended_precision"] is None
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 @pytest.mark.parametrize("code, start", [("US", "The United States "), ("CD", "The Democratic Republic of the Congo "),
                                          ("PS", "The State of Palestine "), ("FI", "Finland ")])
 def test_status_summaries_name_the_state_as_prose(client, code, start):
@@ -203,6 +208,7 @@ def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
             assert not any(bad in summary for bad in (", The", ", State of", ", Republic of", ", Federated")), summary
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_an_undated_act_lowers_the_confidence_of_the_status(client):
     assert client.get("/api/v1/countries/LB/status").get_json()["confidence"] == "single_source"
     assert client.get("/api/v1/countries/US/status").get_json()["confidence"] == "confirmed_primary"
