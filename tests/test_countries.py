@@ -74,6 +74,10 @@ def test_us_policy_on_2021_04_06_is_the_2020_policy_and_the_dod_statement(client
     assert by_dimension["geographic_scope"]["ended"] == "2022-06-21"
 
 
+# The US use policies of seed_data/policies/US.yaml, each with its sources there: the Bush policy
+# (us-2004-02-27-use), Obama's Korean Peninsula limit (us-2014-09-23-use), its rescission
+# (us-2020-01-31-use), the Pentagon's review statement (us-2021-04-06-use), Biden's return to the
+# Korean Peninsula limit (us-2022-06-21-use).
 @pytest.mark.parametrize("as_of, effective", [
     ("2014-09-22", "2004-02-27"), ("2014-09-23", "2014-09-23"), ("2020-01-31", "2020-01-31"),
     ("2022-06-20", "2021-04-06"), ("2022-06-21", "2022-06-21"),
@@ -118,6 +122,7 @@ def test_search_by_any_name_or_alias_ignores_case_and_accents(client, q, iso2):
 
 
 def test_list_covers_all_197_states(client):
+    # The 193 UN members and the Holy See, Palestine, the Cook Islands and Niue (seed_data/states.yaml).
     assert client.get("/api/v1/countries").get_json()["count"] == 197
 
 
