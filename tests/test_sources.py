@@ -11,6 +11,7 @@ def test_source_lists_the_records_citing_it(client):
 
 def test_every_source_a_status_cites_resolves(client):
     status = client.get("/api/v1/countries/FI/status?as_of=2026-02-01").get_json()
+    assert status["sources"]  # Finland's withdrawal cites its sources (seed_data apmbc-fi-withdrawal)
     for source in status["sources"]:
         body = client.get(f"/api/v1/sources/{source['id']}").get_json()
         assert {"type": "treaty_action", "id": "apmbc-fi-withdrawal"} in body["cited_by"]
