@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: help run test check fuzz lint lock install install-dev db clean
+.PHONY: help run test check fuzz mutation lint lock install install-dev db clean
 .DEFAULT_GOAL := help
 FUZZ_EXAMPLES ?= 100
 
@@ -27,6 +27,14 @@ check: install-dev  ## the fast subset, in under a minute: SQLite only, no brows
 
 fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite
+
+mutation: install-dev  ## mutmut over api/rules/ with the fast rules tests (about 2 min); ends with `mutation score: NN% (killed/total)`
+	rm -rf mutants
+	mkdir -p mutants
+	$(BIN)/mutmut run --max-children 2 > mutants/run.log 2>&1 || { tail -c 3000 mutants/run.log; exit 1; }
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats >/dev/null
+	$(BIN)/python tools/mutation_score.py
 
 lint: install-dev tools/node_modules/.package-lock.json  ## ruff, mypy (strict on api/rules and api/read), Redocly on openapi.yaml
 	$(BIN)/ruff check .

@@ -17,9 +17,20 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from helpers import ADMIN_URL, NOT_TESTED, SEED_DIR, SMALL_SEED_DIR, admin_sql, make_app, postgres_url, require
+from helpers import (
+    ADMIN_URL,
+    FROZEN_NOW,
+    NOT_TESTED,
+    SEED_DIR,
+    SMALL_SEED_DIR,
+    admin_sql,
+    make_app,
+    postgres_url,
+    require,
+)
 
 from api.extensions import db
+from api.read import clock
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
 
@@ -146,3 +157,16 @@ def seed_dir(tmp_path):
     target = tmp_path / "seed"
     shutil.copytree(SMALL_SEED_DIR, target)
     return target
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Freeze "today" for a test that reads the default `as_of` (a status, a page, a cache key):
+    clock.now answers `frozen_clock.moment` (FROZEN_NOW until the test moves it), so the test
+    answers the same on any day it runs, and can cross a midnight by setting `.moment`."""
+    class Frozen:
+        moment = FROZEN_NOW
+
+    frozen = Frozen()
+    monkeypatch.setattr(clock, "now", lambda: frozen.moment)
+    return frozen

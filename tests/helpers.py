@@ -16,6 +16,7 @@ import socket
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -32,6 +33,7 @@ from api import create_app
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, RecordRevision, Source, TreatyAction
 from api.routes import tokens
+from api.write.records import MODELS
 from api.write.seed import apply_seed
 from api.write.seed_files import read_seed
 
@@ -212,3 +214,21 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def record_ids(app) -> dict[str, list[str]]:
+    """The ids of every record in `app`'s database, per table (as /api/v1/revisions names tables):
+    real values for requests that must name an existing resource."""
+    with app.app_context():
+        ids = {}
+        for table, model in MODELS.items():
+            (key,) = model.__table__.primary_key.columns
+            ids[table] = sorted(str(value) for value in db.session.scalars(db.select(key)))
+        db.session.remove()
+    return ids
+
+
+# The one clock (api/read/clock.py): every default `as_of`, cache key and page reads "today" from
+# clock.now. Tests that depend on today freeze it with the `frozen_clock` fixture at this moment:
+# noon UTC on 2026-12-03, the date of the CHANGELOG section of this release.
+FROZEN_NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)

@@ -1,12 +1,12 @@
 """The change feed (JSON and Atom), for everything and per country."""
 import xml.etree.ElementTree as ET
-from datetime import date
 
 import yaml
 from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, edit, seed
 
 from api.extensions import db
 from api.models import DatasetVersion
+from api.read import clock
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -62,7 +62,7 @@ def test_atom_feed_per_country(client):
 
 def every_feed(client) -> dict[str, list]:
     """Each Atom feed (site-wide, and every country's), parsed; and the JSON list of changes."""
-    urls = ["/api/v1/changes.atom", f"/api/v1/changes.atom?since={date.today().isoformat()}"] + \
+    urls = ["/api/v1/changes.atom", f"/api/v1/changes.atom?since={clock.today().isoformat()}"] + \
         [f"/api/v1/countries/{c['iso2']}/changes.atom" for c in client.get("/api/v1/countries").json["items"]]
     feeds = {url: parse_feed(client.get(url)) for url in urls}
     for entries in feeds.values():

@@ -1,5 +1,11 @@
 """/api/v1/countries on the curated data; every response is checked against openapi.yaml."""
 import pytest
+import yaml
+from helpers import FROZEN_NOW, SEED_DIR
+
+
+def seed_records(path):
+    return yaml.safe_load((SEED_DIR / path).read_text())
 
 
 def test_finland_status_on_2020_01_01_names_its_accession_and_sources(client):
@@ -35,6 +41,7 @@ def test_ukraine_is_still_bound_and_its_suspension_is_shown_as_disputed(client):
     assert before["disputes"] == []
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_undated_accession_is_reported_not_guessed(client):
     body = client.get("/api/v1/countries/LB/status").get_json()
     assert [a["kind"] for a in body["undated_actions"]] == ["accession"]
@@ -42,12 +49,15 @@ def test_undated_accession_is_reported_not_guessed(client):
     assert "date" in body["summary"] and "not known" in body["summary"]
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_us_has_never_signed(client):
     body = client.get("/api/v1/countries/usa/status").get_json()
+    assert body["as_of"] == FROZEN_NOW.date().isoformat()  # the default as_of is the frozen clock's day
     assert (body["status"], body["since"], body["caused_by"]) == ("not_signatory", None, None)
     assert body["sources"]
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_country_detail_has_codes_status_summary_and_current_policies(client):
     body = client.get("/api/v1/countries/US").get_json()
     assert (body["iso2"], body["iso3"], body["numeric"], body["name"]) == ("US", "USA", "840", "United States")
@@ -64,6 +74,10 @@ def test_us_policy_on_2021_04_06_is_the_2020_policy_and_the_dod_statement(client
     assert by_dimension["geographic_scope"]["ended"] == "2022-06-21"
 
 
+# The US use policies of seed_data/policies/US.yaml, each with its sources there: the Bush policy
+# (us-2004-02-27-use), Obama's Korean Peninsula limit (us-2014-09-23-use), its rescission
+# (us-2020-01-31-use), the Pentagon's review statement (us-2021-04-06-use), Biden's return to the
+# Korean Peninsula limit (us-2022-06-21-use).
 @pytest.mark.parametrize("as_of, effective", [
     ("2014-09-22", "2004-02-27"), ("2014-09-23", "2014-09-23"), ("2020-01-31", "2020-01-31"),
     ("2022-06-20", "2021-04-06"), ("2022-06-21", "2022-06-21"),
@@ -74,10 +88,21 @@ def test_us_use_policy_follows_the_administrations(client, as_of, effective):
 
 
 def test_history_is_chronological_and_mixes_actions_and_policies(client):
-    items = client.get("/api/v1/countries/FI/history").get_json()["items"]
-    dates = [i["date"] for i in items if i["date"]]
-    assert dates == sorted(dates)
-    assert {i["type"] for i in items} >= {"treaty_action"}
+    items = client.get("/api/v1/countries/FI/history?limit=500").get_json()["items"]
+    # Finland's records in the seed files, read independently of the API.
+    expected = {"treaty_action": [a["id"] for a in seed_records("treaty_actions/apmbc.yaml") if a["state"] == "FI"],
+                "policy_position": [p["id"] for p in seed_records("policies/FI.yaml")],
+                "obligation_event": [e["id"] for e in seed_records("obligations/apmbc.yaml") if e["state"] == "FI"]}
+    assert all(expected.values())  # Finland has records of every kind
+    assert {kind: sorted(i["record"]["id"] for i in items if i["type"] == kind) for kind in expected} == \
+        {kind: sorted(ids) for kind, ids in expected.items()}
+    dated = [i["date"] for i in items if i["date"]]
+    assert dated == sorted(dated) and all(i["date"] is None for i in items[len(dated):])  # undated last
+    kinds = [i["type"] for i in items]
+    # Mixed, not grouped: the accession (2012-01-09) comes before Finland's 2012-07-01 positions, which
+    # come before its withdrawal (2025-07-10) (seed_data/treaty_actions/apmbc.yaml, policies/FI.yaml).
+    ids = [i["record"]["id"] for i in items]
+    assert ids.index("apmbc-fi-accession") < kinds.index("policy_position") < ids.index("apmbc-fi-withdrawal")
     assert all(i["record"]["sources"] for i in items)
 
 
@@ -97,6 +122,7 @@ def test_search_by_any_name_or_alias_ignores_case_and_accents(client, q, iso2):
 
 
 def test_list_covers_all_197_states(client):
+    # The 193 UN members and the Holy See, Palestine, the Cook Islands and Niue (seed_data/states.yaml).
     assert client.get("/api/v1/countries").get_json()["count"] == 197
 
 
@@ -184,6 +210,7 @@ def test_policies_carry_the_precision_of_what_they_replaced_and_of_when_they_end
     assert now["replaces"]["date_precision"] == "year" and now["ended_precision"] is None
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 @pytest.mark.parametrize("code, start", [("US", "The United States "), ("CD", "The Democratic Republic of the Congo "),
                                          ("PS", "The State of Palestine "), ("FI", "Finland ")])
 def test_status_summaries_name_the_state_as_prose(client, code, start):
@@ -198,6 +225,7 @@ def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
             assert not any(bad in summary for bad in (", The", ", State of", ", Republic of", ", Federated")), summary
 
 
+@pytest.mark.usefixtures("frozen_clock")  # the default as_of: today, frozen
 def test_an_undated_act_lowers_the_confidence_of_the_status(client):
     assert client.get("/api/v1/countries/LB/status").get_json()["confidence"] == "single_source"
     assert client.get("/api/v1/countries/US/status").get_json()["confidence"] == "confirmed_primary"

@@ -2,7 +2,6 @@
 import gzip
 
 import pytest
-import yaml
 from helpers import edit, seed
 
 from api.extensions import db
@@ -46,11 +45,23 @@ def test_gzip_when_asked(client):
     assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 3
 
 
-def test_errors_are_not_cached_and_name_unknown_versions(client):
-    response = client.get("/api/v1/countries/FI?dataset_version=1999.01.01-deadbeef")
-    assert response.status_code == 404
-    assert response.get_json()["invalid-params"][0]["name"] == "dataset_version"
-    assert "ETag" not in response.headers
+@pytest.mark.parametrize("url, status, parameter", [
+    ("/api/v1/countries/FI?dataset_version=1999.01.01-deadbeef", 404, "dataset_version"),
+    ("/api/v1/countries/FI/status?as_of=2026-02-30", 400, "as_of"),
+    ("/api/v1/countries/XX/status", 404, None),  # refused after the snapshot was loaded
+])
+def test_errors_are_not_cached_and_name_unknown_versions(app_factory, url, status, parameter):
+    app = app_factory()  # a cache of its own, empty
+    client, cache = app.test_client(), app.extensions["response_cache"]
+    for _ in range(2):  # asked twice: answered afresh both times, never from the cache
+        response = client.get(url)
+        assert response.status_code == status and "X-Cache" not in response.headers and "ETag" not in response.headers
+        problem = response.get_json()
+        assert problem["invalid-params"][0]["name"] == parameter if parameter else problem["detail"] == "No country 'XX'."
+    assert not cache.items
+    # The same read without the error is cached, so the checks above could have seen an entry.
+    assert client.get("/api/v1/countries/FI").headers["X-Cache"] == "miss"
+    assert client.get("/api/v1/countries/FI").headers["X-Cache"] == "hit" and len(cache.items) == 1
 
 
 def test_an_earlier_dataset_version_answers_as_it_did(empty_app, seed_dir):
@@ -58,13 +69,15 @@ def test_an_earlier_dataset_version_answers_as_it_did(empty_app, seed_dir):
     first = db.session.scalars(db.select(DatasetVersion.version)).one()
     edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", restriction="Korean Peninsula")
     seed(empty_app, seed_dir)
+    files = {path: path.read_bytes() for path in sorted(seed_dir.rglob("*.yaml"))}
     client = empty_app.test_client()
     url = "/api/v1/countries/US/policies?dimension=use&as_of=2023-01-01"
     now = client.get(url).get_json()
     then = client.get(f"{url}&dataset_version={first}").get_json()
     assert now["items"][0]["restriction"] == "Korean Peninsula" and now["dataset_version"] != first
     assert then["items"][0]["restriction"] == "Korean Peninsula only" and then["dataset_version"] == first
-    assert yaml.safe_load((seed_dir / "policies" / "US.yaml").read_text())  # files untouched by reads
+    # Reads never write the seed files back (only `flask writeback` does).
+    assert len(files) > 1 and {path: path.read_bytes() for path in sorted(seed_dir.rglob("*.yaml"))} == files
 
 
 def test_query_variants_of_one_read_share_one_cache_entry(app_factory):

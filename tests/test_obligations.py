@@ -134,6 +134,8 @@ def test_events_are_those_known_on_the_date_then_the_undated_ones_with_their_sou
 def test_a_state_without_obligations_is_null_and_one_without_events_is_unknown(client):
     assert obligations(client, "US", "2020-01-01") is None
     finland = obligations(client, "FI", "2020-01-01")
+    # Article 4: four years after entry into force for Finland, 1 July 2012 (accession deposited
+    # 9 January 2012, seed_data apmbc-fi-accession; Article 17(2)).
     assert finland["stockpile_destruction"]["original_deadline"] == "2016-07-01"
     assert {o["status"] for o in (finland["stockpile_destruction"], finland["mine_clearance"])} == {"unknown"}
 

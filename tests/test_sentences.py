@@ -8,7 +8,7 @@ import yaml
 
 from api.rules import status
 from api.rules.names import prose_name, short_name
-from api.rules.sentences import long_date, on_date, status_sentence
+from api.rules.sentences import long_date, on_date, status_sentence, transition_precision, undated_note
 
 STATES = yaml.safe_load((Path(__file__).parent.parent / "seed_data" / "states.yaml").read_text())
 RULES = status.TreatyRules(entry_into_force=date(1999, 3, 1))
@@ -22,7 +22,10 @@ TREATY = "Mine Ban Treaty"
     (date(1999, 3, 1), None, "1 March 1999", "on 1 March 1999"),
 ])
 def test_a_date_is_exactly_as_precise_as_the_data(day, precision, text, on):
-    assert long_date(day, precision or "day") == text and on_date(day, precision or "day") == on
+    if precision is None:  # no precision given: to the day
+        assert long_date(day) == text and on_date(day) == on
+    else:
+        assert long_date(day, precision) == text and on_date(day, precision) == on
 
 
 @pytest.mark.parametrize("name, prose", [
@@ -135,3 +138,76 @@ def test_every_states_sentence_reads_as_prose_in_every_status(state):
         for inversion in (", The", ", the", ", State of", ", Republic of", ", Federated", ", Islamic", ", United"):
             assert inversion not in text, text
         assert " the the " not in text and " The " not in text.split(".")[0][1:], text
+
+
+@pytest.mark.parametrize("transition, precisions, expected", [
+    (status.Transition(status.SIGNATORY, date(1997, 12, 3), "a0"), {"a0": "year"}, "year"),
+    (status.Transition(status.SIGNATORY, date(1997, 12, 3), "a0"), {"a0": "month"}, "month"),
+    (status.Transition(status.SIGNATORY, date(1997, 12, 3), "a0"), {}, "day"),
+    (status.Transition(status.NOT_SIGNATORY, None, None), {"a0": "year"}, "day"),
+    # Article 17: entry into force is the first day of a month counted from the month of deposit.
+    (status.Transition(status.STATE_PARTY, date(2012, 7, 1), "a1"), {"a1": "month"}, "day"),
+    (status.Transition(status.STATE_PARTY, date(2012, 7, 1), "a1"), {"a1": "year"}, "year"),
+    # Article 20(2): six months after the deposit, so a deposit known to the month gives a month.
+    (status.Transition(status.WITHDRAWN, date(2026, 1, 10), "a2"), {"a2": "month"}, "month"),
+    (status.Transition(status.WITHDRAWAL_PENDING, date(2025, 7, 10), "a2"), {"a2": "month"}, "month"),
+])
+def test_a_transition_is_dated_as_precisely_as_the_act_that_caused_it(transition, precisions, expected):
+    assert transition_precision(transition, precisions) == expected
+
+
+def test_a_withdrawal_known_to_the_month_takes_effect_in_a_month_not_on_a_day():
+    precisions = {"a2": "month"}
+    _, pending = sentence("Finland", [SIGNED, RATIFIED, WITHDREW], date(2025, 9, 1), precisions)
+    assert pending == ("Finland notified its withdrawal from the Mine Ban Treaty in July 2025; the withdrawal takes "
+                       "effect in January 2026. Until then Finland is still a state party, bound by the treaty, as "
+                       "it has been since 1 March 1999.")
+    _, withdrawn = sentence("Finland", [SIGNED, RATIFIED, WITHDREW], date(2026, 3, 1), precisions)
+    assert withdrawn == ("Finland withdrew from the Mine Ban Treaty with effect from January 2026; it had been a "
+                         "state party since 1 March 1999.")
+
+
+def test_after_rejoining_a_withdrawn_state_is_said_to_have_been_a_party_since_its_first_entry_into_force():
+    specs = [SIGNED, RATIFIED, WITHDREW, ("accession", date(2027, 2, 3), False)]
+    _, text = sentence("Finland", specs, date(2026, 3, 1))
+    assert text == ("Finland withdrew from the Mine Ban Treaty with effect from 10 January 2026; it had been a "
+                    "state party since 1 March 1999.")
+
+
+def one(state, day, act_id="a0"):
+    """A timeline of one transition, for the sentences of states whose earlier history is unknown."""
+    current = status.Transition(state, day, act_id)
+    return current, [current]
+
+
+@pytest.mark.parametrize("state, kind, expected", [
+    (status.SIGNATORY, "signature",
+     "Lebanon signed the Mine Ban Treaty on a date the data does not record but has not ratified it."),
+    (status.STATE_PARTY, None, "Lebanon has been a state party to the Mine Ban Treaty since 1 March 1999."),
+    (status.CONSENTED_NOT_IN_FORCE, "accession",
+     "Lebanon deposited its instrument of accession to the Mine Ban Treaty on a date the data does not record; "
+     "the treaty has not yet entered into force for Lebanon."),
+    (status.WITHDRAWAL_PENDING, "withdrawal",
+     "Lebanon notified its withdrawal from the Mine Ban Treaty on a date the data does not record; it has not "
+     "yet taken effect, and Lebanon is still a state party, bound by the treaty."),
+    (status.WITHDRAWAL_SUSPENDED, "withdrawal",
+     "Lebanon notified its withdrawal from the Mine Ban Treaty on a date the data does not record, but under "
+     "Article 20(3) it does not take effect while Lebanon is engaged in an armed conflict, so Lebanon remains "
+     "bound; it is still a state party."),
+    (status.WITHDRAWN, "withdrawal", "Lebanon withdrew from the Mine Ban Treaty with effect from 1 March 1999."),
+])
+def test_sentences_say_what_the_data_does_not_record(state, kind, expected):
+    # Lebanon's accession is recorded with no date (seed_data/treaty_actions/apmbc.yaml): the sentence
+    # must say so instead of inventing one. The other states here are the same sentence with no history.
+    current, timeline = one(state, date(1999, 3, 1))
+    assert status_sentence("Lebanon", TREATY, current, timeline, kind, None) == expected
+
+
+@pytest.mark.parametrize("kinds, note", [
+    ([], ""),
+    (["accession"], " The data also records an act of accession whose date is not known, so it is not reflected here."),
+    (["signature", "accession"], " The data also records an act of signature and an act of accession whose date is "
+                                 "not known, so it is not reflected here."),
+])
+def test_undated_acts_are_named_in_a_note(kinds, note):
+    assert undated_note(kinds) == note

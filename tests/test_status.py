@@ -265,3 +265,64 @@ def test_same_day_events_read_report_then_miss_then_extension_then_completion():
 def test_no_obligation_is_its_own_status_whatever_the_deadline():
     events = [event(s.NO_OBLIGATION, date(1999, 8, 4))]
     assert s.obligation_on(ORIGINAL, events, date(2030, 1, 1)).status == s.NO_OBLIGATION
+
+
+# Whole timelines, not only the status on a day: what each act puts on the timeline, in order.
+def test_a_same_day_signature_and_ratification_are_both_on_the_timeline_signature_first():
+    # Canada signed and ratified on 3 December 1997 (seed_data/treaty_actions/apmbc.yaml, apmbc-ca-*);
+    # Article 17(1): in force 1 March 1999 for the states that had ratified by then.
+    acts = [s.Act("sig", "signature", date(1997, 12, 3)), s.Act("rat", "ratification", date(1997, 12, 3))]
+    assert s.transitions(acts, RULES) == [
+        s.Transition(s.SIGNATORY, date(1997, 12, 3), "sig"),
+        s.Transition(s.CONSENTED_NOT_IN_FORCE, date(1997, 12, 3), "rat"),
+        s.Transition(s.STATE_PARTY, date(1999, 3, 1), "rat")]
+
+
+def test_a_succession_effective_before_deposit_is_never_consented_not_in_force():
+    # South Sudan: notification of succession deposited 11 November 2011, effective 9 July 2011, the date
+    # of State succession (ISU and UN Office of Legal Affairs, in seed_data apmbc-ss-succession).
+    acts = [s.Act("suc", "succession", date(2011, 11, 11), effective=date(2011, 7, 9))]
+    assert s.transitions(acts, RULES) == [s.Transition(s.STATE_PARTY, date(2011, 7, 9), "suc")]
+
+
+def test_a_succession_effective_on_its_deposit_day_is_a_state_party_that_day_only():
+    acts = [s.Act("suc", "succession", date(2011, 11, 11), effective=date(2011, 11, 11))]
+    assert s.transitions(acts, RULES) == [s.Transition(s.STATE_PARTY, date(2011, 11, 11), "suc")]
+
+
+def test_a_succession_without_its_effective_date_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"^suc: a succession needs the date it took effect$"):
+        s.transitions([s.Act("suc", "succession", date(2011, 11, 11))], RULES)
+
+
+def test_a_signature_after_consent_changes_nothing_and_later_acts_still_count():
+    acts = [s.Act("rat", "ratification", date(1998, 1, 1)), s.Act("sig", "signature", date(1998, 2, 1)),
+            s.Act("wd", "withdrawal", date(2025, 7, 10))]
+    assert [t.status for t in s.transitions(acts, RULES)] == [
+        s.CONSENTED_NOT_IN_FORCE, s.STATE_PARTY, s.WITHDRAWAL_PENDING, s.WITHDRAWN]
+
+
+def test_expected_effective_of_a_withdrawal_is_six_months_after_deposit():
+    # Finland deposited its withdrawal on 10 July 2025, effective 10 January 2026 (Article 20(2); the
+    # Finnish foreign ministry's statement in seed_data apmbc-fi-withdrawal).
+    assert s.expected_effective(s.Act("wd", "withdrawal", date(2025, 7, 10)), RULES) == date(2026, 1, 10)
+    assert s.expected_effective(s.Act("acc", "accession", date(2012, 1, 9)), RULES) == date(2012, 7, 1)
+
+
+class Record:
+    """A row-like object, as the snapshot's records are."""
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+ACTION = {"id": "wd", "kind": "withdrawal", "date": date(2030, 1, 15), "effective": date(2030, 7, 15),
+          "armed_conflict_hold": True, "conflict_ended": date(2031, 5, 9)}
+TREATY = {"entry_into_force": date(1999, 3, 1), "consent_delay_months": 6, "withdrawal_delay_months": 6}
+
+
+@pytest.mark.parametrize("make", [dict, lambda fields: Record(**fields)], ids=["dict", "object"])
+def test_records_become_acts_and_rules_field_by_field(make):
+    assert s.to_act(make(ACTION)) == s.Act("wd", "withdrawal", date(2030, 1, 15), date(2030, 7, 15), True,
+                                            date(2031, 5, 9))
+    assert s.rules_of(make({**TREATY, "consent_delay_months": 7, "withdrawal_delay_months": 8})) == \
+        s.TreatyRules(date(1999, 3, 1), 7, 8)

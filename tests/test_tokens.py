@@ -1,4 +1,5 @@
 """Tokens: created and revoked by CLI, shown once, stored as hashes, scoped, expiring."""
+import hashlib
 from datetime import datetime, timedelta
 
 import pytest
@@ -23,6 +24,8 @@ def test_create_prints_the_secret_once_and_stores_only_its_hash(app):
     secret = result.output.strip()
     assert result.exit_code == 0 and len(secret) >= 40
     token = db.session.scalar(db.select(Token).filter_by(name="ann"))
+    # Stored only as a hash (SECURITY.md): the SHA-256 hex digest of the secret, never the secret itself.
+    assert token.secret_hash == hashlib.sha256(secret.encode()).hexdigest() != secret
     assert secret not in (token.secret_hash, token.name) and token.expires_at == datetime(2099, 1, 1)
     listed = cli(app, "list").output
     assert "ann\tcurator" in listed and secret not in listed

@@ -109,3 +109,21 @@ def test_the_front_door_bounds_max_age_by_midnight_too(front, monkeypatch):
     front.wsgi_app.inner = lambda *args: pytest.fail("a repeated read went into Flask")
     again = client.get(STATUS)
     assert again.headers["X-Cache"] == "hit" and ages(again) == (50, 50)
+
+
+@pytest.mark.parametrize("path", ["flask", "front door"])
+def test_a_status_that_changes_at_midnight_is_answered_anew_after_it(app_factory, frozen_clock, path):
+    # Finland's withdrawal, deposited 10 July 2025, took effect on 10 January 2026 (Article 20(2);
+    # seed_data apmbc-fi-withdrawal, the Finnish foreign ministry's statement).
+    app = app_factory(VERSION_CHECK_SECONDS=60) if path == "front door" else app_factory()
+    client = app.test_client()
+    frozen_clock.moment = datetime(2026, 1, 9, 23, 59, 59, tzinfo=UTC)
+    before = [client.get(STATUS) for _ in range(2)]
+    assert [r.headers["X-Cache"] for r in before] == ["miss", "hit"]
+    assert {(r.json["as_of"], r.json["status"]) for r in before} == {("2026-01-09", "withdrawal_pending")}
+    frozen_clock.moment = datetime(2026, 1, 10, 0, 0, 0, tzinfo=UTC)  # one second later: another day
+    after = [client.get(STATUS) for _ in range(2)]
+    assert [r.headers["X-Cache"] for r in after] == ["miss", "hit"]  # a new cache key: the day is in it
+    assert {(r.json["as_of"], r.json["status"]) for r in after} == {("2026-01-10", "withdrawn")}
+    # The answer for the day before is still the one for that day, asked by date.
+    assert client.get(f"{STATUS}?as_of=2026-01-09").json["status"] == "withdrawal_pending"
