@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 
 from api.extensions import db
 from api.models import DatasetVersion
-from api.read import snapshot as snapshots
+from api.read import snapshot_data
 from api.read.changelog import JSON_NAME
 from api.read.clock import today
 from api.read.formats import csv_chunks, fingerprint, unneutralise
@@ -139,7 +139,7 @@ def import_package(path: str) -> DatasetVersion:
         log = json.loads(files[JSON_NAME])
         version.previous, version.changes = log["previous"], log["changes"]
     db.session.flush()
-    _check_rebuilt(descriptor, files, snapshots.build(version))
+    _check_rebuilt(descriptor, files, snapshot_data.build(version))
     return version
 
 

@@ -1,0 +1,123 @@
+"""What a snapshot is: the records of every table of one dataset version, parsed once from
+the version's stored JSON, with each record's sources attached and states' search text added.
+api/read/snapshot.py keeps them (per version, per process) and chooses one per request.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import zlib
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from api.rules.names import fold
+
+DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
+               "date", "effective", "conflict_ended", "deadline", "exists_from", "exists_until"}
+
+
+class Record:
+    """One record of a snapshot: attributes as in the models, `sources` as Records.
+    Records are compared and hashed by identity: a snapshot holds each record once. Each set of
+    fields gets its own slotted class, because a snapshot of a large dataset holds hundreds of
+    thousands of records and a per-record __dict__ would double its memory (bench/RESULTS.md)."""
+    __slots__: tuple[str, ...] = ()
+
+    if TYPE_CHECKING:  # fields are per table and set at load time
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def __repr__(self) -> str:
+        return f"Record({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
+
+
+@functools.cache
+def _record_type(fields: tuple[str, ...]) -> type[Record]:
+    return type("Record", (Record,), {"__slots__": fields})
+
+
+class StoredVersion(Protocol):
+    """What a snapshot is built from: a DatasetVersion, or a row of its version, loaded_at and snapshot."""
+    @property
+    def version(self) -> str: ...
+    @property
+    def loaded_at(self) -> datetime: ...
+    @property
+    def snapshot(self) -> bytes: ...
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Snapshot:
+    version: str
+    released: datetime
+    sources: dict[str, Record]
+    treaties: dict[str, Record]
+    states: dict[str, Record]            # by alpha-2, in name order
+    treaty_actions: list[Record]
+    policy_positions: list[Record]
+    obligation_events: list[Record]      # Article 4 and 5
+    memo: dict[Hashable, Any] = field(default_factory=dict)  # derived values, computed once per snapshot
+
+    def once(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `key` is asked for, the stored value afterwards."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        value: T = self.memo[key]
+        return value
+
+
+def _parse(version: StoredVersion) -> dict[str, list[Record]]:
+    """The version's tables, each JSON object read straight into a Record (no dict per record),
+    with equal dates and short strings (codes, kinds, marks) shared between records."""
+    days: dict[str, date] = {}
+    strings: dict[str, str] = {}
+
+    def value(name: str, raw: Any) -> Any:
+        if name in DATE_FIELDS and raw:
+            return days.setdefault(raw, date.fromisoformat(raw))
+        if type(raw) is str and len(raw) <= 40:
+            return strings.setdefault(raw, raw)
+        return raw
+
+    def record(pairs: list[tuple[str, Any]]) -> Record | dict[str, Any]:
+        if not any(name in ("id", "slug", "iso2") for name, _ in pairs):
+            return dict(pairs)  # the top level: table name -> records
+        names = tuple(name for name, _ in pairs)
+        if "iso3" in names:  # a state: build() adds its folded names, for `q` (not stored)
+            names += ("search_text",)
+        made = _record_type(names)()
+        for name, raw in pairs:
+            setattr(made, name, value(name, raw))
+        return made
+
+    tables: dict[str, list[Record]] = json.loads(zlib.decompress(version.snapshot), object_pairs_hook=record)
+    return tables
+
+
+def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
+    for record in records:
+        record.sources = [sources[s] for s in record.sources]
+    return records
+
+
+def build(version: StoredVersion) -> Snapshot:
+    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot)."""
+    tables = _parse(version)
+    sources = {r.id: r for r in tables["source"]}
+    states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
+    for state in states:
+        names = [state.name, state.official_name, state.iso2, state.iso3, *state.aliases]
+        state.search_text = "|".join(fold(name) for name in names)
+    order = lambda r: (r.date or date.max, r.id) if hasattr(r, "kind") else (r.effective, r.id)
+    return Snapshot(
+        version=version.version, released=version.loaded_at, sources=sources,
+        treaties={r.slug: r for r in _cite(tables["treaty"], sources)},
+        states={s.iso2: s for s in states},
+        treaty_actions=sorted(_cite(tables["treaty_action"], sources), key=order),
+        policy_positions=sorted(_cite(tables["policy_position"], sources), key=order),
+        obligation_events=sorted(_cite(tables.get("obligation_event", []), sources), key=order))
