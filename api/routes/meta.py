@@ -24,24 +24,20 @@ def index():
 
 
 @functools.cache
-def contract() -> bytes:
-    return (ROOT / "openapi.yaml").read_bytes()
+def _file(name: str) -> bytes:
+    """A file of the project, read once per process (it changes only with a deploy)."""
+    return (ROOT / name).read_bytes()
 
 
 @bp.get("/openapi.yaml")
 def openapi():
-    return Response(contract(), mimetype="application/yaml")
-
-
-@functools.cache
-def changelog() -> bytes:
-    return (ROOT / "CHANGELOG.md").read_bytes()
+    return Response(_file("openapi.yaml"), mimetype="application/yaml")
 
 
 @bp.get("/CHANGELOG.md")
 def api_changelog():
     """The API's changelog: one dated entry per change to the contract."""
-    return Response(changelog(), mimetype="text/markdown")
+    return Response(_file("CHANGELOG.md"), mimetype="text/markdown")
 
 
 @bp.get("/docs")
