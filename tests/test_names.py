@@ -72,3 +72,12 @@ def test_ranks_are_ordered_best_first_and_exact_ones_are_named():
 ])
 def test_short_names_put_iso_inversions_in_natural_order(name, short):
     assert n.short_name(name) == short
+
+
+def test_un_names_are_the_six_languages_in_un_order_and_nothing_for_an_unknown_code():
+    # Finland in UNTERM (source s-unterm-names): Finlande (fr), Finlandia (es), Финляндия (ru), 芬兰 (zh)
+    names = n.un_names("FI")
+    assert list(names) == ["ar", "zh", "en", "fr", "ru", "es"]
+    assert (names["en"], names["fr"], names["es"], names["ru"], names["zh"]) == \
+        ("Finland", "Finlande", "Finlandia", "Финляндия", "芬兰")
+    assert n.un_names("XX") == {}

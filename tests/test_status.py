@@ -326,3 +326,49 @@ def test_records_become_acts_and_rules_field_by_field(make):
                                             date(2031, 5, 9))
     assert s.rules_of(make({**TREATY, "consent_delay_months": 7, "withdrawal_delay_months": 8})) == \
         s.TreatyRules(date(1999, 3, 1), 7, 8)
+
+
+# When a state existed (seed_data/README.md "When states existed"). South Sudan became independent
+# on 9 July 2011 (UN depositary: succession to the Convention effective that day, ISU's page).
+SOUTH_SUDAN = s.Existence(date(2011, 7, 9), None)
+CEASED = s.Existence(date(1992, 4, 27), date(2006, 6, 2))  # a state with both ends (dates for the test)
+
+
+def test_existence_is_read_from_a_seed_record_or_a_row_and_absent_dates_mean_always():
+    assert s.existence_of({"exists_from": date(2011, 7, 9)}) == SOUTH_SUDAN
+    assert s.existence_of({"exists_from": date(1992, 4, 27), "exists_until": date(2006, 6, 2)}) == CEASED
+
+    class Row:
+        exists_from, exists_until = date(1992, 4, 27), date(2006, 6, 2)
+    assert s.existence_of(Row()) == CEASED
+    assert s.existence_of(object()) == s.ALWAYS == s.Existence(None, None)
+    assert s.existence_of({}) == s.ALWAYS
+
+
+def test_before_a_state_existed_and_after_it_ceased_it_is_not_a_state():
+    acts = [s.Act("succ", "succession", date(2011, 11, 11), effective=date(2011, 7, 9))]
+    timeline = s.transitions(acts, RULES)
+    assert [s.status_on(timeline, d, SOUTH_SUDAN).status for d in (date(2011, 7, 8), date(2011, 7, 9))] == \
+        [s.NOT_A_STATE, s.STATE_PARTY]
+    assert s.status_on(timeline, date(2011, 7, 8), SOUTH_SUDAN) == s.Transition(s.NOT_A_STATE, None, None)
+    party = s.transitions([s.Act("rat", "ratification", date(1998, 9, 16))], RULES)
+    assert s.status_on(party, date(2006, 6, 2), CEASED).status == s.STATE_PARTY  # its last day
+    assert s.status_on(party, date(2006, 6, 3), CEASED) == s.Transition(s.NOT_A_STATE, date(2006, 6, 3), None)
+    assert s.status_on(party, date(1992, 4, 26), CEASED).status == s.NOT_A_STATE
+    assert s.status_on(party, date(1992, 4, 27), CEASED).status == s.NOT_SIGNATORY  # existed, not yet signed
+
+
+def test_change_days_are_every_day_an_answer_can_change_sorted_once():
+    # Guinea: deposit 8 October 1998, in force 1 April 1999 (Article 17, the test above)
+    acts = [s.Act("sig", "signature", date(1997, 12, 4)), s.Act("rat", "ratification", date(1998, 10, 8)),
+            s.Act("sig2", "signature", date(1997, 12, 4))]
+    assert s.change_days(acts, RULES) == [date(1997, 12, 4), date(1998, 10, 8), date(1999, 4, 1)]
+    withdrawal = s.Act("wd", "withdrawal", date(2025, 7, 10), armed_conflict_hold=True,
+                       conflict_ended=date(2027, 5, 5))
+    days = s.change_days([*acts, withdrawal], RULES)
+    # the deposit, its Article 20 date (10 January 2026, held back) and the end of the conflict
+    assert days[3:] == [date(2025, 7, 10), date(2026, 1, 10), date(2027, 5, 5)]
+    succession = s.Act("succ", "succession", date(2011, 11, 11), effective=date(2011, 7, 9))
+    assert s.change_days([succession], RULES, SOUTH_SUDAN) == [date(2011, 7, 9), date(2011, 11, 11)]
+    assert s.change_days([], RULES, CEASED) == [date(1992, 4, 27), date(2006, 6, 3)]
+    assert s.change_days([], RULES) == []
