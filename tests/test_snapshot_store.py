@@ -6,6 +6,7 @@ value derived from it, and a pinned version asked for again is built again, answ
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 
 import pytest
@@ -14,8 +15,8 @@ from helpers import edit, seed
 from api.extensions import db
 from api.middleware.response_cache import ResponseCache
 from api.models import DatasetVersion
-from api.read import intervals
-from api.read.snapshot import SnapshotStore, forget_choice, store
+from api.read import database, intervals
+from api.read.snapshot import SnapshotStore, forget_choice, refresh_before_fork, store, warm_before_fork
 
 
 @pytest.fixture
@@ -96,3 +97,40 @@ def test_an_evicted_snapshot_is_freed_with_what_was_derived_from_it(empty_app, v
     forget_choice()
     gc.collect()
     assert gone() is None
+
+
+@pytest.fixture
+def no_freeze(monkeypatch):
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # not in the test process
+    monkeypatch.setattr(gc, "unfreeze", lambda: None)
+
+
+def test_the_master_builds_a_newly_published_version_before_forking(empty_app, seed_dir, no_freeze):
+    assert seed(empty_app, seed_dir).exit_code == 0
+    db.session.remove()  # as in a master: no connection checked out when its pools are disposed
+    warm_before_fork(empty_app)
+    [first] = list(store().snapshots)
+    assert refresh_before_fork(empty_app) is False  # nothing new: nothing built
+
+    edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", restriction="Korean Peninsula")
+    assert seed(empty_app, seed_dir).exit_code == 0
+    db.session.remove()
+    assert refresh_before_fork(empty_app) is True
+    [new] = list(store().snapshots)  # the master keeps only the current one
+    assert new != first and ("list_pieces", "apmbc") in store().built(new).memo  # derived values warmed too
+
+
+def test_a_hung_database_does_not_hold_the_fork(empty_app, versions, monkeypatch, no_freeze):
+    """The version check gives up after VERSION_CHECK_WAIT; the worker is forked without a call that
+    would never end in it (a fresh Probe), and checks for itself."""
+    release = threading.Event()
+    monkeypatch.setattr(database, "latest_version", lambda: release.wait(30))
+    empty_app.config["VERSION_CHECK_WAIT"] = 0.1
+    db.session.remove()
+    try:
+        hung = store().version_probe
+        assert refresh_before_fork(empty_app) is False
+        assert hung.running is not None and not hung.running.done()  # still waiting on the database
+        assert store().version_probe is not hung and store().version_probe.running is None
+    finally:
+        release.set()
