@@ -70,9 +70,11 @@ def when_ready(server):
     if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's bare reference app
         from prometheus_client import multiprocess
 
+        from api.metrics import master_done
         from api.read.snapshot import warm_before_fork
         warm_before_fork(app)
         multiprocess.mark_process_dead(os.getpid())  # the master serves nothing: its gauges would linger
+        master_done()
 
 
 def pre_fork(server, worker):
@@ -82,6 +84,8 @@ def pre_fork(server, worker):
     if "sqlalchemy" in getattr(app, "extensions", {}):
         from prometheus_client import multiprocess
 
+        from api.metrics import master_done
         from api.read.snapshot import refresh_before_fork
         refresh_before_fork(app)
         multiprocess.mark_process_dead(os.getpid())  # the version check set the master's gauges again
+        master_done()

@@ -195,6 +195,14 @@ def publish_copy(path: str) -> str:
     return version
 
 
+def snapshot_info(port: int) -> dict[str, float]:
+    """treaty_snapshot_info by version, as /metrics shows it."""
+    status, body = get(port, "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200, body
+    return {sample.labels["version"]: sample.value for family in text_string_to_metric_families(body.decode())
+            for sample in family.samples if sample.name == "treaty_snapshot_info" and sample.value}
+
+
 def version_of(port: int) -> str:
     status, body = get(port, "/api/v1/dataset")
     assert status == 200, body
@@ -208,7 +216,7 @@ def test_a_worker_forked_after_a_publish_starts_with_the_new_version(database, t
     shutil.copyfile(database.removeprefix("sqlite:///"), path)
     port, log = free_port(), tmp_path / "gunicorn.log"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
-           "RATELIMIT_ENABLED": "false", "VERSION_CHECK_SECONDS": "0.2"}
+           "RATELIMIT_ENABLED": "false", "VERSION_CHECK_SECONDS": "0.2", "METRICS_TOKEN": TOKEN}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     with open(log, "wb") as out:
         process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"],
@@ -230,6 +238,7 @@ def test_a_worker_forked_after_a_publish_starts_with_the_new_version(database, t
         assert status == 200 and json.loads(body)["dataset_version"] == new
         assert (process.pid, new) in builds(log)  # built by the master, before the fork
         assert [pid for pid, _ in builds(log) if pid == replacement] == []  # and not by the new worker
+        assert snapshot_info(port) == {new: 1.0}  # the new worker shows the version it serves
     finally:
         process.terminate()
         process.wait(30)
