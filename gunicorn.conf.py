@@ -70,6 +70,22 @@ def when_ready(server):
     if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's bare reference app
         from prometheus_client import multiprocess
 
+        from api.metrics import master_done
         from api.read.snapshot import warm_before_fork
         warm_before_fork(app)
         multiprocess.mark_process_dead(os.getpid())  # the master serves nothing: its gauges would linger
+        master_done()
+
+
+def pre_fork(server, worker):
+    """A worker forked after a publish (replacing a recycled or crashed one) starts with the new
+    version's snapshot: the master builds it first (api/read/snapshot.py: refresh_before_fork)."""
+    app = server.app.wsgi()
+    if "sqlalchemy" in getattr(app, "extensions", {}):
+        from prometheus_client import multiprocess
+
+        from api.metrics import master_done
+        from api.read.snapshot import refresh_before_fork
+        refresh_before_fork(app)
+        multiprocess.mark_process_dead(os.getpid())  # the version check set the master's gauges again
+        master_done()

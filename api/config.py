@@ -30,6 +30,9 @@ class Config:
     RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", 5))
     SEED_DIR = os.environ.get("SEED_DIR", str(ROOT / "seed_data"))
     VERSION_CHECK_SECONDS = float(os.environ.get("VERSION_CHECK_SECONDS", 1.0))
+    # Estimated bytes of snapshots a worker keeps: the current version's always, pinned versions'
+    # (`dataset_version=`) while they fit, least recently used first out (api/read/snapshot.py)
+    SNAPSHOT_CACHE_BYTES = int(os.environ.get("SNAPSHOT_CACHE_BYTES", 64 * 1024 * 1024))
     RESPONSE_CACHE_SIZE = int(os.environ.get("RESPONSE_CACHE_SIZE", 4096))  # entries, per worker
     # Bytes of cached answers per worker (bodies plain and gzipped, plus ~600 per entry); least recently
     # used answers are dropped beyond it, and one answer larger than a quarter of it is not cached

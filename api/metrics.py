@@ -86,6 +86,12 @@ def snapshot_checked(version: str | None, released: datetime | None, checked: bo
             _shown["released"] = True
 
 
+def master_done() -> None:
+    """In a pre-forking master whose values were just dropped (mark_process_dead): what it showed is
+    forgotten too, or each forked worker, inheriting it, would never set its own snapshot gauges."""
+    _shown.update(version="", released=False)
+
+
 def rate_limits_degraded(degraded: bool) -> None:
     RATE_LIMITS_DEGRADED.set(1 if degraded else 0)
 

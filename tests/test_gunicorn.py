@@ -15,7 +15,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
@@ -165,3 +167,78 @@ def test_metrics_add_up_every_worker_and_every_line_is_json(server):
     crashes = [line for line in parsed if "exception" in line]
     assert len(crashes) == 1 and "Traceback" in crashes[0]["exception"] \
         and "RuntimeError: crash requested by the test" in crashes[0]["exception"]
+
+
+def booted(log) -> list[int]:
+    """The pids of the workers gunicorn has started, in order (its arbiter logs each one)."""
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    return [int(line["message"].rsplit(" ", 1)[1]) for line in lines
+            if line["logger"] == "gunicorn.error" and line["message"].startswith("Booting worker with pid")]
+
+
+def builds(log) -> list[tuple[int, str]]:
+    """(pid, version) of every snapshot built, from api/read/snapshot.py's log line."""
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    return [(line["pid"], line["message"].split()[2]) for line in lines
+            if line["logger"] == "api.read.snapshot" and line["message"].startswith("dataset version ")]
+
+
+def publish_copy(path: str) -> str:
+    """A new current version: the latest one's data under a new name, as a publish leaves it."""
+    with sqlite3.connect(path) as connection:
+        row = connection.execute("SELECT version, sequence, content_hash, loaded_at, snapshot FROM dataset_version "
+                                 "ORDER BY sequence DESC LIMIT 1").fetchone()
+        version = "2099.01.01-testcopy"
+        connection.execute("INSERT INTO dataset_version (version, sequence, content_hash, loaded_at, previous, changes, "
+                           "snapshot) VALUES (?, ?, ?, ?, ?, '[]', ?)",
+                           (version, row[1] + 1, "f" * 64, row[3], row[0], row[4]))
+    return version
+
+
+def snapshot_info(port: int) -> dict[str, float]:
+    """treaty_snapshot_info by version, as /metrics shows it."""
+    status, body = get(port, "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200, body
+    return {sample.labels["version"]: sample.value for family in text_string_to_metric_families(body.decode())
+            for sample in family.samples if sample.name == "treaty_snapshot_info" and sample.value}
+
+
+def version_of(port: int) -> str:
+    status, body = get(port, "/api/v1/dataset")
+    assert status == 200, body
+    return json.loads(body)["dataset_version"]
+
+
+def test_a_worker_forked_after_a_publish_starts_with_the_new_version(database, tmp_path):
+    """The master rebuilds a newly published version before it forks (gunicorn.conf.py pre_fork), so
+    the replacement of a dead worker answers the new version without building it itself."""
+    path = tmp_path / "published.db"
+    shutil.copyfile(database.removeprefix("sqlite:///"), path)
+    port, log = free_port(), tmp_path / "gunicorn.log"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
+           "RATELIMIT_ENABLED": "false", "VERSION_CHECK_SECONDS": "0.2", "METRICS_TOKEN": TOKEN}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with open(log, "wb") as out:
+        process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", "wsgi:app"],
+                                   env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: get(port, "/healthz", timeout=2)[0] == 200, seconds=60, every=0.2)
+        first = version_of(port)
+        [worker] = booted(log)
+        assert builds(log) == [(process.pid, first)]  # warmed in the master before the first fork
+
+        new = publish_copy(str(path))
+        wait_for(lambda: version_of(port) == new, seconds=20, every=0.2)
+        assert (worker, new) in builds(log)  # the control: a worker that finds a new version builds it
+
+        os.kill(worker, signal.SIGKILL)
+        wait_for(lambda: len(booted(log)) == 2, seconds=30)
+        replacement = booted(log)[1]
+        status, body = get(port, "/api/v1/dataset")  # the replacement's first answer
+        assert status == 200 and json.loads(body)["dataset_version"] == new
+        assert (process.pid, new) in builds(log)  # built by the master, before the fork
+        assert [pid for pid, _ in builds(log) if pid == replacement] == []  # and not by the new worker
+        assert snapshot_info(port) == {new: 1.0}  # the new worker shows the version it serves
+    finally:
+        process.terminate()
+        process.wait(30)

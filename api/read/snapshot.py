@@ -36,10 +36,13 @@ def depends_on_today() -> None:
 
 
 class SnapshotStore:
-    """Built snapshots by version (a few recent ones), and the current version's name."""
+    """Built snapshots by version, and the current version's name. It keeps the current version's
+    snapshot and, least recently used first out, those of pinned versions (`dataset_version=`)
+    while their estimated sizes (Snapshot.size) add up to at most `max_bytes`; the current one
+    is never evicted, whatever its size."""
 
-    def __init__(self, size: int = 4):
-        self.size, self.lock = size, threading.Lock()
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
+        self.max_bytes, self.lock = max_bytes, threading.Lock()
         self.snapshots: OrderedDict[str, Snapshot] = OrderedDict()
         self.last_check: tuple[float, str | None] = (0.0, None)
         self.version_probe, self.ping_probe = database.Probe(), database.Probe()  # one call in flight of each
@@ -101,20 +104,36 @@ class SnapshotStore:
                                  bind_arguments=database.read_bind()).one_or_none()
         if row is None:
             return None
+        started = time.perf_counter()
         snapshot = build(row)
+        log.info("dataset version %s built in %.3fs (%d bytes estimated)", version,
+                 time.perf_counter() - started, snapshot.size)
         if version == self.last_check[1]:  # the current version's release time, once known
             snapshot_checked(version, snapshot.released, checked=False)
         with self.lock:
             self.snapshots[version] = snapshot
-            while len(self.snapshots) > self.size:
-                self.snapshots.popitem(last=False)
+        self.evict()
         return snapshot
+
+    def evict(self, keep_only_current: bool = False) -> None:
+        """Drop least recently used snapshots, never the current version's, until the rest fit in
+        max_bytes (`keep_only_current`: all but the current one). Nothing else keeps a snapshot:
+        derived values live in its `memo`, and go with it."""
+        with self.lock:
+            current = self.last_check[1]
+            total = sum(snapshot.size for snapshot in self.snapshots.values())
+            for version in list(self.snapshots):
+                if total <= self.max_bytes and not keep_only_current:
+                    break
+                if version != current:
+                    total -= self.snapshots.pop(version).size
 
 
 def store() -> SnapshotStore:
     snapshots: SnapshotStore | None = current_app.extensions.get("snapshots")
     if snapshots is None:
-        snapshots = current_app.extensions.setdefault("snapshots", SnapshotStore())
+        kept = SnapshotStore(current_app.config["SNAPSHOT_CACHE_BYTES"])
+        snapshots = current_app.extensions.setdefault("snapshots", kept)
     return snapshots
 
 
@@ -180,12 +199,47 @@ def warm_before_fork(app: Flask) -> None:
             snapshot = latest_snapshot()
             for warm in app.extensions.get("snapshot_warmers", ()):
                 warm(snapshot)
+            store().evict(keep_only_current=True)  # the master serves nothing: no pinned version
         except Exception as error:  # no database yet, or no data: workers retry on their first read
             app.logger.warning("snapshot not built before fork: %s", error)
         finally:
-            db.session.remove()
-            for engine in db.engines.values():
-                engine.dispose()
+            _let_go(app)
     # Keep the garbage collector off the inherited snapshot: its scans would touch, and so copy,
     # every shared page in each worker (https://docs.python.org/3/library/gc.html#gc.freeze).
+    # Collected first: garbage frozen now (a replaced snapshot's cycles) would never be freed.
+    gc.collect()
     gc.freeze()
+
+
+def refresh_before_fork(app: Flask) -> bool:
+    """Before the master forks a worker (gunicorn's pre_fork): if a new version was published since
+    it warmed up, build that one, so the new worker starts with it (True). The database is asked at
+    most every VERSION_CHECK_SECONDS and waited for at most VERSION_CHECK_WAIT; unreachable, the
+    worker forks with what the master has and checks for itself."""
+    with app.app_context():
+        snapshots = store()
+        try:
+            version = snapshots.current_version(app.config["VERSION_CHECK_SECONDS"])
+        except database.DatabaseUnavailable:
+            version = None
+        finally:
+            _let_go(app)
+    if version is None or snapshots.built(version) is not None:
+        return False
+    gc.unfreeze()  # the previous snapshot may go now: it is no longer frozen with the rest
+    warm_before_fork(app)
+    return snapshots.built(version) is not None
+
+
+def _let_go(app: Flask) -> None:
+    """Close the master's connections, and forget a version check still hanging on a dead
+    database: a forked worker inherits no connection and no call that never ends."""
+    db.session.remove()
+    for engine in db.engines.values():
+        engine.dispose()
+    snapshots = app.extensions.get("snapshots")
+    if snapshots is not None:
+        for name in ("version_probe", "ping_probe"):
+            running = getattr(snapshots, name).running
+            if running is not None and not running.done():
+                setattr(snapshots, name, database.Probe())
