@@ -123,7 +123,7 @@ class FrontCache:
         version = snapshots.recent_current(self.app.config["VERSION_CHECK_SECONDS"])
         if version is None:
             return None, None  # Flask looks the current version up again
-        key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
+        key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
         return self.app.extensions["response_cache"].get(key), version
 
     def _any_date(self, environ, version: str):
