@@ -1,8 +1,9 @@
-"""HTTP caching for reads (JSON and Atom): ETag, Last-Modified, 304s, gzip, version headers, and a shared
-per-version response cache.
+"""HTTP caching for reads (JSON, Atom and the lists' CSV): ETag, Last-Modified, 304s, gzip,
+version headers, and a shared per-version response cache.
 
-A read's answer depends only on the dataset version, the date (for the default `as_of`)
-and the URL, so each worker builds it once per version and serves the stored bytes after.
+A read's answer depends only on the dataset version, the date (for the default `as_of`),
+the URL and whether `Accept` asks for JSON or CSV (api/read/negotiation.py), so each worker
+builds it once per version and serves the stored bytes after.
 
 Validators are right every day: an answer for today (no `as_of`) is Last-Modified at the later
 of its release and 00:00 UTC today, and is fresh (Cache-Control max-age) no later than the
