@@ -67,7 +67,8 @@ def entry(environ: dict, snapshot: Snapshot, compress: bool, edge_max_age: int) 
             return None
         replayed = (("Link", f'<{path}?{query}>; rel="first"'), ("X-Total-Count", str(len(snapshot.states))))
         return make_entry(body, snapshot, JSON, JSON, replayed, compress=compress, route=LIST_PATH,
-                          keys="dataset lists", edge_max_age=edge_max_age)
+                          keys="dataset lists", edge_max_age=edge_max_age,
+                          vary="Accept, Accept-Encoding")  # as the view's: the list also answers CSV
     match = STATUS_PATH.fullmatch(path)
     if match is None or parameters.keys() != {"as_of"}:
         return None
