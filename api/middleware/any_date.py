@@ -7,10 +7,10 @@ Only the plainest form of each read is answered here, the one whose bytes the in
 - `/api/v1/countries?as_of=YYYY-MM-DD&limit=N` (the two in either order; N at least the number of
   states, so the one page holds every state and links only to itself).
 
-Any other parameter, a second value, a day the view would refuse, an unknown state, a prefix
-(SCRIPT_NAME) or a snapshot not built yet: None, and the request goes on as before (response
-cache, then Flask). The answer gets the same validators and headers as the response cache gives
-the view's answer (`make_entry`), so a client cannot tell the two apart.
+Any other parameter, an `Accept` that does not ask for JSON, a second value, a day the view
+would refuse, an unknown state, a prefix (SCRIPT_NAME) or a snapshot not built yet: None, and
+the request goes on as before (response cache, then Flask). The answer gets the same validators
+and headers as the response cache gives the view's answer (`make_entry`), so a client cannot tell the two apart.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from datetime import date
 
 from api.middleware.response_cache import Cached, make_entry
 from api.read import intervals, queries
+from api.read.negotiation import representation
 from api.read.snapshot import Snapshot
 from api.rules.status import MINE_BAN_TREATY
 
@@ -49,8 +50,8 @@ def _parameters(query: str) -> dict[str, str] | None:
 
 def entry(environ: dict, snapshot: Snapshot, compress: bool, edge_max_age: int) -> Cached | None:
     """The finished answer for this request from the intervals, or None to go on as before."""
-    if environ.get("SCRIPT_NAME"):
-        return None
+    if environ.get("SCRIPT_NAME") or representation(environ.get("HTTP_ACCEPT", "")) != "json":
+        return None  # (the intervals hold JSON; CSV and a 406 are the view's)
     treaty = snapshot.treaties.get(MINE_BAN_TREATY)
     path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
     parameters = _parameters(query)
@@ -66,7 +67,8 @@ def entry(environ: dict, snapshot: Snapshot, compress: bool, edge_max_age: int) 
             return None
         replayed = (("Link", f'<{path}?{query}>; rel="first"'), ("X-Total-Count", str(len(snapshot.states))))
         return make_entry(body, snapshot, JSON, JSON, replayed, compress=compress, route=LIST_PATH,
-                          keys="dataset lists", edge_max_age=edge_max_age)
+                          keys="dataset lists", edge_max_age=edge_max_age,
+                          vary="Accept, Accept-Encoding")  # as the view's: the list also answers CSV
     match = STATUS_PATH.fullmatch(path)
     if match is None or parameters.keys() != {"as_of"}:
         return None

@@ -1,13 +1,14 @@
 """A WSGI front door for repeated reads: a cached answer is served without entering Flask.
 
-A read's answer depends only on the dataset version, the day and the URL (api/middleware/response_cache.py
-stores it after the first request). Serving it needs none of Flask's request machinery; the
-per-request duties still happen here, with the same code as in the app: the rate limit
-(Flask-Limiter's own backend, same counters), the request id, a 304 for a weakly matching ETag,
-gzip unless refused with q=0, Cache-Control bounded by midnight for answers for today,
-the access-log line; the headers the app's own hooks add (CORS, security) are learnt from the
-app's first answer of each type. Anything else (a miss, a browser's CORS request,
-a pinned dataset_version, a version check that is due, a body, a breached limit) goes to Flask.
+A read's answer depends only on the dataset version, the day, the URL and the JSON-or-CSV choice
+of `Accept` (api/middleware/response_cache.py stores it after the first request). Serving it
+needs none of Flask's request machinery; the per-request duties still happen here, with the same
+code as in the app: the rate limit (Flask-Limiter's own backend, same counters), the request id,
+a 304 for a weakly matching ETag, gzip unless refused with q=0, Cache-Control bounded by midnight
+for answers for today, the access-log line; the headers the app's own hooks add (CORS, security)
+are learnt from the app's first answer of each type. Anything else (a miss, a browser's CORS
+request, a pinned dataset_version, a version check that is due, a body, a breached limit) goes
+to Flask.
 """
 from __future__ import annotations
 
@@ -123,7 +124,7 @@ class FrontCache:
         version = snapshots.recent_current(self.app.config["VERSION_CHECK_SECONDS"])
         if version is None:
             return None, None  # Flask looks the current version up again
-        key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""))
+        key = cache_key(version, environ["PATH_INFO"], environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
         return self.app.extensions["response_cache"].get(key), version
 
     def _any_date(self, environ, version: str):

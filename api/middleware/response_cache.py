@@ -1,8 +1,9 @@
-"""HTTP caching for reads (JSON and Atom): ETag, Last-Modified, 304s, gzip, version headers, and a shared
-per-version response cache.
+"""HTTP caching for reads (JSON, Atom and the lists' CSV): ETag, Last-Modified, 304s, gzip,
+version headers, and a shared per-version response cache.
 
-A read's answer depends only on the dataset version, the date (for the default `as_of`)
-and the URL, so each worker builds it once per version and serves the stored bytes after.
+A read's answer depends only on the dataset version, the date (for the default `as_of`),
+the URL and whether `Accept` asks for JSON or CSV (api/read/negotiation.py), so each worker
+builds it once per version and serves the stored bytes after.
 
 Validators are right every day: an answer for today (no `as_of`) is Last-Modified at the later
 of its release and 00:00 UTC today, and is fresh (Cache-Control max-age) no later than the
@@ -29,12 +30,13 @@ from werkzeug.http import http_date, parse_accept_header
 from api.middleware.edge import key_headers, read_policy, surrogate_keys
 from api.read.clock import day_start, today
 from api.read.intervals import answer_bytes
+from api.read.negotiation import cache_variant
 from api.read.snapshot import chosen_version, requested_version
 
 API_VERSION = "1"
 CACHEABLE = "/api/v1"
 GZIP_MIN_BYTES = 512
-CACHED_TYPES = ("application/json", "application/atom+xml")
+CACHED_TYPES = ("application/json", "application/atom+xml", "text/csv")
 # The headers of a cached entry, in order: its own, then those a view set that a copy must repeat.
 # (Cache-Control is not stored: cache_control() computes it for each answer.)
 ENTRY_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Vary", "X-API-Version", "X-Dataset-Version")
@@ -87,13 +89,15 @@ def normal_query(query: str) -> str:
     return "&".join(sorted(pairs, key=lambda pair: pair.partition("=")[0]))
 
 
-def cache_key(version: str, path: str, query: str) -> tuple:
-    """The same read: one version, one day (for the default `as_of`), one URL."""
-    return version, today(), f"{path}?{normal_query(query)}"
+def cache_key(version: str, path: str, query: str, accept: str = "") -> tuple:
+    """The same read: one version, one day (for the default `as_of`), one URL, and the
+    representation `Accept` asks for (JSON or CSV, api/read/negotiation.py): the lists that
+    answer CSV send `Vary: Accept`, and a CSV answer is never given to a JSON client."""
+    return version, today(), f"{path}?{normal_query(query)}", cache_variant(accept)
 
 
 def _key(version: str) -> tuple:
-    return cache_key(version, request.path, request.query_string.decode("latin-1"))
+    return cache_key(version, request.path, request.query_string.decode("latin-1"), request.headers.get("Accept", ""))
 
 
 @dataclass(frozen=True)
@@ -170,19 +174,20 @@ def _entry(response, snapshot) -> Cached:
     return make_entry(body, snapshot, response.content_type, response.mimetype, replayed,
                       pinned=requested_version() is not None, for_today=g.get("depends_on_today", False),
                       route=request.url_rule.rule if request.url_rule else "", keys=surrogate_keys(),
-                      edge_max_age=current_app.config["CDN_MAX_AGE"])
+                      edge_max_age=current_app.config["CDN_MAX_AGE"],
+                      vary="Accept, Accept-Encoding" if "accept" in response.vary else "Accept-Encoding")
 
 
 def make_entry(body: bytes, snapshot, content_type: str, mimetype: str, replayed: tuple = (),
                pinned: bool = False, for_today: bool = False, compress: bool = True, *,
-               route: str, keys: str, edge_max_age: int) -> Cached:
+               route: str, keys: str, edge_max_age: int, vary: str = "Accept-Encoding") -> Cached:
     """A finished read of `snapshot`: its validators and headers (`replayed`: the view's Link and
     X-Total-Count; `keys`: its surrogate keys), gzipped too unless `compress` is false
     (api/middleware/any_date.py compresses only for a client that takes gzip); `route` is the URL
-    rule that answers it, for the metrics."""
+    rule that answers it, for the metrics; `vary` the answer's Vary header."""
     etag = hashlib.sha256(body).hexdigest()[:32]
     last_modified = max(snapshot.released, day_start()) if for_today else snapshot.released
-    own = (content_type, f'"{etag}"', _http_date(last_modified), "Accept-Encoding", API_VERSION,
+    own = (content_type, f'"{etag}"', _http_date(last_modified), vary, API_VERSION,
            snapshot.version)
     headers = (*zip(ENTRY_HEADERS, own, strict=True), *replayed, *key_headers(keys))
     gzipped = gzip.compress(body, 6, mtime=0) if compress and len(body) >= GZIP_MIN_BYTES else None

@@ -12,6 +12,7 @@ from api.models import DatasetVersion
 from api.read import queries
 from api.read.snapshot import request_snapshot
 from api.routes.arguments import load_query
+from api.routes.csv_lists import FormatQuery, listed
 from api.routes.listing import ListSpec, page
 from api.routes.schemas import BaseQuery, PagedQuery, QueryDate
 from api.urls import public_url
@@ -22,7 +23,7 @@ CHANGE_LIST = ListSpec(fields=("type", "date", "table", "id", "state", "kind", "
 FEED_SIZE = 50
 
 
-class ChangesQuery(PagedQuery):
+class ChangesQuery(PagedQuery, FormatQuery):
     since = QueryDate(load_default=date.min)
 
 
@@ -78,7 +79,8 @@ def change_items(since: date, state: str | None = None) -> list[dict]:
 def index():
     args = load_query(ChangesQuery())
     body, headers = page(change_items(args["since"]), args, CHANGE_LIST)
-    return {"since": args["since"].isoformat() if args["since"] != date.min else None, **body}, 200, headers
+    return listed({"since": args["since"].isoformat() if args["since"] != date.min else None}, body, headers, args,
+                  CHANGE_LIST.fields)
 
 
 def atom(items: list[dict], title: str, self_url: str) -> Response:

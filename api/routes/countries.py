@@ -19,6 +19,7 @@ from api.read.representations import (
 )
 from api.read.snapshot import depends_on_today
 from api.routes.arguments import load_query
+from api.routes.csv_lists import listed
 from api.routes.listing import ListSpec, page
 from api.routes.schemas import AsOfQuery, CountryListQuery, EmptyQuery, PagedQuery, PoliciesQuery, StatusQuery
 
@@ -44,6 +45,8 @@ def obligations_body(state, day: date) -> dict | None:
 COUNTRY_LIST = ListSpec(fields=("iso2", "iso3", "name", "region", "subregion", "status", "status_since"),
                         sort_keys=("iso2", "iso3", "name", "region", "subregion", "status", "status_since"))
 POLICY_LIST = ListSpec(fields=tuple(PositionInForceOut().fields), sort_keys=("dimension", "effective", "position"))
+# A policy's CSV columns for the position it replaced (JSON: an object, or null).
+REPLACES_COLUMNS: dict[str, tuple[str, ...]] = {"replaces": ("id", "position", "effective", "date_precision")}
 HISTORY_LIST = ListSpec(fields=("type", "date", "record"), sort_keys=("date", "type"))
 
 
@@ -63,7 +66,7 @@ def index():
         found.sort(key=lambda m: _search_rank(m, args["q"]))
     items = [list_item(m, args["as_of"]) for m in found]
     body, headers = page(items, args, COUNTRY_LIST)
-    return {"treaty": treaty.slug, "as_of": args["as_of"].isoformat(), **body}, 200, headers
+    return listed({"treaty": treaty.slug, "as_of": args["as_of"].isoformat()}, body, headers, args, COUNTRY_LIST.fields)
 
 
 @bp.get("/<code>")
@@ -90,8 +93,9 @@ def policies(code: str):
     state = queries.get_state(code)
     in_force = queries.positions_on(queries.policy_positions(state), args["as_of"], args.get("dimension"))
     body, headers = page(position_out.dump(in_force, many=True), args, POLICY_LIST)
-    return {"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
-            "as_of": args["as_of"].isoformat(), "dimension": args.get("dimension"), **body}, 200, headers
+    return listed({"country": {"iso2": state.iso2, "iso3": state.iso3, "name": state.name},
+                   "as_of": args["as_of"].isoformat(), "dimension": args.get("dimension")},
+                  body, headers, args, POLICY_LIST.fields, REPLACES_COLUMNS)
 
 
 @bp.get("/<code>/obligations")

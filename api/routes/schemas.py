@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.problems import DATE_HELP
 from api.read.clock import today
+from api.routes.csv_lists import FormatQuery
 from api.routes.listing import ListQuery
 from api.rules.status import MINE_BAN_TREATY, STATUSES
 from api.write.record_schemas import DIMENSIONS
@@ -36,17 +37,17 @@ class StatusQuery(AsOfQuery):
     treaty = fields.String(load_default=MINE_BAN_TREATY, validate=validate.Length(max=20))
 
 
-class CountryListQuery(StatusQuery, ListQuery):
+class CountryListQuery(StatusQuery, ListQuery, FormatQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
     region = fields.String(validate=validate.OneOf(REGIONS))
     q = fields.String(validate=validate.Length(min=1, max=100))
 
 
-class PoliciesQuery(AsOfQuery, ListQuery):
+class PoliciesQuery(AsOfQuery, ListQuery, FormatQuery):
     dimension = fields.String(validate=validate.OneOf(DIMENSIONS))
 
 
-class ParticipantsQuery(AsOfQuery, ListQuery):
+class ParticipantsQuery(AsOfQuery, ListQuery, FormatQuery):
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 

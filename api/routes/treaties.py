@@ -5,6 +5,7 @@ from api.read import queries
 from api.read.representations import TreatyOut, list_item
 from api.routes.arguments import load_query
 from api.routes.countries import COUNTRY_LIST
+from api.routes.csv_lists import listed
 from api.routes.listing import ListSpec, page
 from api.routes.schemas import AsOfQuery, DiffQuery, PagedQuery, ParticipantsQuery
 from api.rules.status import BOUND_STATUSES, CONSENTED_NOT_IN_FORCE, NOT_A_STATE, NOT_SIGNATORY
@@ -45,7 +46,7 @@ def participants(slug: str):
     wanted = args.get("status")
     items = [i for i in items if (i["status"] == wanted if wanted else i["status"] not in (NOT_SIGNATORY, NOT_A_STATE))]
     body, headers = page(items, args, COUNTRY_LIST)
-    return {"treaty": treaty.slug, "as_of": day.isoformat(), **body}, 200, headers
+    return listed({"treaty": treaty.slug, "as_of": day.isoformat()}, body, headers, args, COUNTRY_LIST.fields)
 
 
 @bp.get("/<slug>/timeline")
