@@ -12,6 +12,7 @@ from api.read.authority import (
     by_authority,
 )
 
+
 # Publishers as written in seed_data/sources/ (treaty.yaml, general.yaml, policy_*.yaml).
 @pytest.mark.parametrize("publisher, rank", [
     ("United Nations Treaty Collection", DEPOSITARY_AND_GOVERNMENTS),

@@ -61,7 +61,7 @@ def test_the_curator_sees_the_note_in_the_answer_to_the_write_and_the_database_k
 def test_no_dataset_version_carries_a_curator_note(written):
     tables = snapshot_tables(latest())
     records = tables["treaty_action"] + tables["policy_position"]
-    assert [r for r in records if r["id"] == "apmbc-ca-withdrawal"][0]["notes"] == "Public note."
+    assert next(r for r in records if r["id"] == "apmbc-ca-withdrawal")["notes"] == "Public note."
     assert all("curator_notes" not in r for r in records)
     assert SENTINEL not in str(tables) and SENTINEL not in str(latest().changes)
 
