@@ -91,6 +91,7 @@ class TreatyAction(Model):
     dispute: Mapped[str | None] = mapped_column(sa.Text)
     quote: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    curator_notes: Mapped[str | None] = mapped_column(sa.Text)  # internal: never in a snapshot or a public answer
     confidence: Mapped[str] = mapped_column(sa.String(30))
     sources: Mapped[list[Source]] = relationship(secondary=action_sources, order_by=Source.id)
     state: Mapped[State] = relationship()
@@ -108,6 +109,7 @@ class PolicyPosition(Model):
     announced_by: Mapped[str | None] = mapped_column(sa.String(300))
     quote: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    curator_notes: Mapped[str | None] = mapped_column(sa.Text)  # internal: never in a snapshot or a public answer
     confidence: Mapped[str] = mapped_column(sa.String(30))
     sources: Mapped[list[Source]] = relationship(secondary=policy_sources, order_by=Source.id)
     state: Mapped[State] = relationship()
@@ -124,6 +126,7 @@ class ObligationEvent(Model):
     deadline: Mapped[Day | None]  # extension_granted only: the new Article 5 deadline
     quote: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    curator_notes: Mapped[str | None] = mapped_column(sa.Text)  # internal: never in a snapshot or a public answer
     confidence: Mapped[str] = mapped_column(sa.String(30))
     sources: Mapped[list[Source]] = relationship(secondary=obligation_sources, order_by=Source.id)
     state: Mapped[State] = relationship()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from api.read.authority import by_authority
 from api.rules.names import fold
 
 DATE_FIELDS = {"published", "accessed", "adopted", "opened_for_signature", "entry_into_force",
@@ -107,7 +108,7 @@ def _parse(payload: bytes) -> dict[str, list[Record]]:
 
 def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
     for record in records:
-        record.sources = [sources[s] for s in record.sources]
+        record.sources = by_authority(sources[s] for s in record.sources)
     return records
 
 

@@ -53,7 +53,8 @@ CONFIDENCE = Column("confidence", "string", "How well the row is sourced: confir
                     "source), confirmed_secondary (a reputable secondary source, none contradicting) or "
                     "single_source (one source of lesser standing, or sources disagree; see notes).",
                     required=True, enum=CONFIDENCE_CODES)
-SOURCES = Column("sources", "list", "Ids of the sources (table `sources`) this row rests on, `;`-joined.",
+SOURCES = Column("sources", "list", "Ids of the sources (table `sources`) this row rests on, `;`-joined, by "
+                 "authority: UN and governments, Convention bodies, monitors, press, others.",
                  get=_source_ids)
 PRECISION = Column("date_precision", "string", "day, month or year: how precise the date is. A month-only "
                    "date is the first day of the month, a year-only date the first of January.",
@@ -130,7 +131,7 @@ EXPORT_TABLES = {table.name: table for table in (
                missing="No held withdrawal, or the conflict has not ended."),
         Column("dispute", "string", "A dispute about the act, in words.", missing="No dispute recorded."),
         Column("quote", "string", "Exact words from a cited source.", missing="No quote (see notes)."),
-        Column("notes", "string", "Notes."), CONFIDENCE, SOURCES),
+        Column("notes", "string", "Notes for readers."), CONFIDENCE, SOURCES),
         ("id",), derived_rows.records("treaty_actions"), {"iso3": STATE_FK, "treaty": TREATY_FK}),
     Table("policy_positions", "National anti-personnel mine policies, one row per change, with what each "
           "replaced and when it ended (as the API gives them).", (
@@ -141,7 +142,7 @@ EXPORT_TABLES = {table.name: table for table in (
             Column("restriction", "string", "Restrictions.", missing="No restriction recorded."),
             need("summary", "string", "Summary."), need("effective", "date", "In force from."),
             PRECISION, Column("announced_by", "string", "Who announced it."), Column("quote", "string", "Quote."),
-            Column("notes", "string", "Notes."), CONFIDENCE, SOURCES)),
+            Column("notes", "string", "Notes for readers."), CONFIDENCE, SOURCES)),
         Column("replaces", "string", "Id of the position in the same dimension this one replaced.",
                lambda e: e.replaces and e.replaces.id, derived=True,
                missing="The state's first recorded position in this dimension."),
@@ -157,7 +158,7 @@ EXPORT_TABLES = {table.name: table for table in (
                "decides no status."), PRECISION,
         Column("deadline", "date", "extension_granted only: the new Article 5 deadline.",
                missing="Not an extension, or no source gives the new deadline."),
-        Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes."),
+        Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes for readers."),
         CONFIDENCE, SOURCES),
         ("id",), derived_rows.records("obligation_events"), {"iso3": STATE_FK}),
     Table("statuses", "Status of every state that existed on `as_of` (default today) under every treaty.", _derived(

@@ -24,7 +24,7 @@ def _body() -> dict:
 
 
 def _answer(written: curation.Written):
-    body = {"table": written.table, "id": written.key, **revisions.revision_out(written.revision)}
+    body = {"table": written.table, "id": written.key, **revisions.revision_out(written.revision, internal=True)}
     headers = {"Location": f"/api/v1/revisions/{written.table}/{written.key}",
                "ETag": revisions.etag(written.revision.revision)}
     return body, 201, headers

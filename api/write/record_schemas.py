@@ -96,6 +96,7 @@ class TreatyActionIn(Cited):
     dispute = optional_text()
     quote = optional_text(2000)
     notes = optional_text()
+    curator_notes = optional_text()  # curators' working notes: stored, never published
 
     @validates_schema
     def check_dates(self, data, **kwargs):
@@ -119,6 +120,7 @@ class PolicyPositionIn(Cited):
     announced_by = optional_text(300)
     quote = optional_text(2000)
     notes = optional_text()
+    curator_notes = optional_text()  # curators' working notes: stored, never published
 
 
 class ObligationEventIn(Cited):
@@ -132,6 +134,7 @@ class ObligationEventIn(Cited):
     deadline = fields.Date(load_default=None, allow_none=True)
     quote = optional_text(2000)
     notes = optional_text()
+    curator_notes = optional_text()  # curators' working notes: stored, never published
 
     @validates_schema
     def check_kind(self, data, **kwargs):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from api.extensions import db
 from api.models import RecordRevision
-from api.write.records import MODELS, TableDiff, row_as_record
+from api.write.records import MODELS, UNPUBLISHED, TableDiff, row_as_record
 from api.write.seed_files import SEED_FILES
 
 SCHEMAS = {table: schema for table, (_, schema, _) in SEED_FILES.items()}
@@ -92,7 +92,11 @@ def unsaved_api_writes(diffs: dict[str, TableDiff]) -> list[str]:
     return problems
 
 
-def revision_out(revision: RecordRevision) -> dict:
-    return {"revision": revision.revision, "supersedes": revision.supersedes, "record": revision.record,
+def revision_out(revision: RecordRevision, internal: bool = False) -> dict:
+    """A revision as answered: the public revisions route leaves out unpublished fields (curators'
+    notes); a curator's own write answer (`internal`) shows the record as written."""
+    record = revision.record if internal or revision.record is None else \
+        {k: v for k, v in revision.record.items() if k not in UNPUBLISHED}
+    return {"revision": revision.revision, "supersedes": revision.supersedes, "record": record,
             "author": revision.author, "reason": revision.reason,
             "created_at": revision.created_at.isoformat() + "Z", "dataset_version": revision.dataset_version}

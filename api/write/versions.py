@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from api.extensions import db
 from api.models import DatasetVersion, Source
 from api.write import purge
-from api.write.records import MODELS, TableDiff, row_as_record
+from api.write.records import MODELS, UNPUBLISHED, TableDiff, row_as_record
 
 EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
 # Tables added after the first release are left out of snapshots while empty, so the same
@@ -32,7 +32,7 @@ def jsonable(value):
 
 
 def current_tables() -> dict[str, list[dict]]:
-    """Every table as JSON-ready records, in a stable order."""
+    """Every table as JSON-ready records, in a stable order, without the unpublished columns."""
     tables = {}
     for name, model in MODELS.items():
         key = model.__mapper__.primary_key[0]
@@ -40,20 +40,25 @@ def current_tables() -> dict[str, list[dict]]:
         if model is not Source:  # one query for every row's citations, not one per row
             query = query.options(selectinload(model.sources))
         rows = db.session.scalars(query)
-        records = [{k: jsonable(v) for k, v in row_as_record(row).items() if k != "search_text"} for row in rows]
+        records = [{k: jsonable(v) for k, v in row_as_record(row).items()
+                    if k != "search_text" and k not in UNPUBLISHED} for row in rows]
         if records or name not in ADDED_LATER:
             tables[name] = records
     return tables
 
 
 def typed_changes(diffs: dict[str, TableDiff]) -> list[dict]:
-    """Flatten per-table diffs into typed, record-level changes."""
+    """Flatten per-table diffs into typed, record-level changes (unpublished fields left out: a
+    change to them alone is no public change)."""
     changes: list[dict[str, Any]] = []
     for table, diff in diffs.items():
         for key in diff.added:
             kind = "event" if table in EVENT_TABLES else "correction"
             changes.append({"table": table, "id": key, "change": "added", "kind": kind})
-        for key, fields in diff.changed.items():
+        for key, all_fields in diff.changed.items():
+            fields = {f: values for f, values in all_fields.items() if f not in UNPUBLISHED}
+            if not fields:
+                continue
             changes.append({"table": table, "id": key, "change": "changed", "kind": "correction",
                             "fields": {f: [jsonable(old), jsonable(new)] for f, (old, new) in fields.items()}})
         for key in diff.removed if diff.pruned else []:
