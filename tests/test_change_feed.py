@@ -146,3 +146,18 @@ def test_a_write_between_pages_neither_skips_nor_repeats(empty_app, seed_dir, pa
     assert seen == expected
     after = client.get(url.replace("limit=2", "limit=500").replace("limit=1", "limit=500")).json["items"]
     assert len(after) > len(before)  # the write did change the current list
+
+
+def test_an_act_added_later_is_one_item_with_both_dates_and_its_version(empty_app, seed_dir):
+    seed(empty_app, seed_dir)
+    client = empty_app.test_client()
+    before = client.get("/api/v1/dataset").json["version"]
+    response = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=bearer())
+    assert response.status_code == 201
+    after = client.get("/api/v1/dataset").json["version"]
+    found = [i for i in items(client, "") if i["id"] == CA_WITHDRAWAL["id"]]
+    # CA_WITHDRAWAL (tests/helpers.py): notified 2026-02-10, effective 2026-08-10
+    assert [(i["type"], i["date"], i["recorded_in"]) for i in found] == [("event", "2026-08-10", after)]
+    assert found[0]["summary"] == ("Canada's withdrawal from the Mine Ban Treaty took effect on 10 August 2026. "
+                                   "Canada notified its withdrawal from the Mine Ban Treaty on 10 February 2026.")
+    assert [i["id"] for i in items(client, f"since={before}")] == [CA_WITHDRAWAL["id"]]

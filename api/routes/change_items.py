@@ -131,19 +131,33 @@ def _recorded(version: str, loaded_at: datetime, change: dict, about: dict) -> d
 
 
 def change_items(since: Since, state: str | None = None) -> list[dict]:
+    """One item per real-world event (an act carries its deposit and effective dates, and, when a
+    version after the baseline added it, that version in `recorded_in`), plus one per other
+    recorded change (a source added, a correction)."""
     snapshot = request_snapshot()
     events = [_event(a, "treaty_action") for a in snapshot.treaty_actions if a.date] + \
         [_event(p, "policy_position") for p in snapshot.policy_positions] + \
         [_event(o, "obligation_event") for o in snapshot.obligation_events if o.date]
-    about = {(i["table"], i["id"]): (i["state"], i["treaty"]) for i in events}
-    recorded = _recorded_changes()
+    by_record = {(i["table"], i["id"]): i for i in events}
+    about = {key: (i["state"], i["treaty"]) for key, i in by_record.items()}
+    added_at: dict[tuple[str, str], datetime] = {}
+    others = []
+    for version, at, change in _recorded_changes():
+        event = by_record.get((change["table"], change["id"]))
+        if event is not None and change["change"] == "added" and change["kind"] == "event":
+            event["recorded_in"], added_at[(change["table"], change["id"])] = version, at  # the same event
+        else:
+            others.append((version, at, change))
     if since.version is not None:  # only what the versions after it recorded
         versions = [row.version for row in _versions()]
         later = set(versions[versions.index(since.version) + 1:])
-        items = [_recorded(v, at, c, about) for v, at, c in recorded if v in later]
+        items = [e for e in events if e["recorded_in"] in later] + \
+            [_recorded(v, at, c, about) for v, at, c in others if v in later]
     else:
-        items = [e for e in events if e["date"] >= since.day.isoformat()] + \
-            [_recorded(v, at, c, about) for v, at, c in recorded
-             if (at >= since.moment if since.moment else at.date() >= since.day)]
+        def recorded_since(at: datetime | None) -> bool:
+            return at is not None and (at >= since.moment if since.moment else at.date() >= since.day)
+        items = [e for e in events if e["date"] >= since.day.isoformat()
+                 or recorded_since(added_at.get((e["table"], e["id"])))] + \
+            [_recorded(v, at, c, about) for v, at, c in others if recorded_since(at)]
     chosen = [i for i in items if state in (None, i["state"])]
     return sorted(chosen, key=lambda i: (i["date"], i["id"]), reverse=True)
