@@ -27,11 +27,11 @@ def test_corrections_recorded_in_a_later_version_are_typed_as_such(empty_app, se
     second = db.session.scalars(db.select(DatasetVersion).order_by(DatasetVersion.loaded_at.desc())).first()
     items = empty_app.test_client().get("/api/v1/changes?since=2026-01-01").get_json()["items"]
     corrections = [i for i in items if i["type"] == "correction"]
+    title = f"The treaty action apmbc-fi-accession about Finland was changed (notes) in dataset version {second.version}"
     assert corrections == [{"type": "correction", "date": second.loaded_at.date().isoformat(),
-                            "table": "treaty_action", "id": "apmbc-fi-accession", "state": "FI",
-                            "kind": "changed", "recorded_in": second.version,
-                            "summary": f"treaty_action apmbc-fi-accession changed in dataset version {second.version}.",
-                            "fields": {"notes": [None, "Deposit date checked."]}}]
+                            "table": "treaty_action", "id": "apmbc-fi-accession", "state": "FI", "treaty": "apmbc",
+                            "kind": "changed", "recorded_in": second.version, "title": title,
+                            "summary": f"{title}.", "fields": {"notes": [None, "Deposit date checked."]}}]
 
 
 def parse_feed(response):
@@ -55,8 +55,9 @@ def test_atom_feed_for_everything(client):
 def test_atom_feed_per_country(client):
     entries = parse_feed(client.get("/api/v1/countries/fi/changes.atom?since=2025-01-01"))
     titles = [e.find(f"{ATOM}title").text for e in entries]
-    assert titles and all(t.startswith("FI ") for t in titles)
-    assert "FI withdrawal: 2026-01-10" in titles
+    assert titles and all(t.startswith("Finland") for t in titles)
+    # seed_data/treaty_actions/apmbc.yaml, apmbc-fi-withdrawal: effective 2026-01-10
+    assert "Finland's withdrawal from the Mine Ban Treaty took effect on 10 January 2026" in titles
     assert client.get("/api/v1/countries/fi/changes.atom").headers["ETag"]
 
 

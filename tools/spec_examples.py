@@ -68,6 +68,8 @@ EXAMPLES = [
      "The first changes of 2026, as CSV"),
     ("ChangesJanuary2026", "listChanges", "application/json", "/api/v1/changes?since=2026-01-01&sort=date&limit=2",
      "The first changes of 2026"),
+    ("ChangesFinlandEvents", "listChanges", "application/json", "/api/v1/changes?country=FIN&treaty=apmbc&limit=2",
+     "Finland's acts under the Mine Ban Treaty, headlines in words"),
     ("ChangesFeed", "changesFeed", "application/atom+xml", "/api/v1/changes.atom?since=2026-02-01",
      "The feed of changes since a date"),
     ("ChangesFeedFinland", "countryChangesFeed", "application/atom+xml",

@@ -10,12 +10,18 @@ from api.problems import Problem
 from api.read.citation import LICENCE, citation
 from api.read.snapshot import request_snapshot
 from api.routes.arguments import load_query
-from api.routes.schemas import BaseQuery, EmptyQuery
+from api.routes.listing import ListSpec, page
+from api.routes.schemas import EmptyQuery, PagedQuery
+from api.rules.feed_sentences import change_type
 
 bp = Blueprint("dataset", __name__, url_prefix="/api/v1/dataset")
 
 
-class ChangesQuery(BaseQuery):
+CHANGE_LIST = ListSpec(fields=("version", "released", "table", "id", "change", "kind", "fields"),
+                       sort_keys=("released", "table", "kind", "change"))
+
+
+class ChangesQuery(PagedQuery):
     since = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
@@ -66,7 +72,7 @@ def _chain(version: str | None) -> list:
 
 def _change(version, change: dict) -> dict:
     item = {"version": version.version, "released": _stamp(version.loaded_at),
-            **{k: change[k] for k in ("table", "id", "change", "kind")}}
+            **{k: change[k] for k in ("table", "id", "change")}, "kind": change_type(change)}
     if "fields" in change:
         item["fields"] = [{"field": name, "old": old, "new": new}
                           for name, (old, new) in sorted(change["fields"].items())]
@@ -75,8 +81,9 @@ def _change(version, change: dict) -> dict:
 
 @bp.get("/changes")
 def changes():
-    """Record-level changes after version `since`, up to the selected version, oldest first."""
-    since = load_query(ChangesQuery())["since"]
+    """Record-level changes after version `since`, up to the selected version, oldest first, paged."""
+    args = load_query(ChangesQuery())
+    since = args["since"]
     chain = _chain(request_snapshot().version)
     names = [row.version for row in chain]
     if since not in names:
@@ -85,4 +92,5 @@ def changes():
                       invalid_params=[{"name": "since", "reason": "Unknown version."}])
     newer = list(reversed(chain[:names.index(since)]))
     items = [_change(version, change) for version in newer for change in version.changes]
-    return {"since": since, "until": names[0], "count": len(items), "items": items}
+    body, headers = page(items, args, CHANGE_LIST)
+    return {"since": since, "until": names[0], **body}, 200, headers

@@ -3,8 +3,8 @@
 A version is named by its release date and the hash of its content
 (`2026.11.28-1a2b3c4d`). It records what changed since the previous version, record by
 record and field by field, each change typed as a real-world `event` (a new treaty action,
-policy position or obligation event) or a `correction` of earlier data. Reads are served from snapshots, so
-an old version answers exactly as it did when it was current.
+policy position or obligation event), a `source` added, or a `correction` of earlier data.
+Reads are served from snapshots, so an old version answers exactly as it did when it was current.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def typed_changes(diffs: dict[str, TableDiff]) -> list[dict]:
     changes: list[dict[str, Any]] = []
     for table, diff in diffs.items():
         for key in diff.added:
-            kind = "event" if table in EVENT_TABLES else "correction"
+            kind = "event" if table in EVENT_TABLES else "source" if table == "source" else "correction"
             changes.append({"table": table, "id": key, "change": "added", "kind": kind})
         for key, all_fields in diff.changed.items():
             fields = {f: values for f, values in all_fields.items() if f not in UNPUBLISHED}
