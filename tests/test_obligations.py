@@ -168,7 +168,8 @@ def test_history_changes_and_sources_name_obligation_events(client):
     assert "apmbc-ca-art5-extension" in [i["record"]["id"] for i in history if i["type"] == "obligation_event"]
     changes = client.get("/api/v1/changes?since=2010-12-01").json["items"]
     extension = next(c for c in changes if c["id"] == "apmbc-ca-art5-extension")
-    assert extension["summary"] == "Article 5: extension granted for CA on 2010-12-03, new deadline 2014-01-01."
+    assert extension["summary"] == ("Canada was granted an extension of its Article 5 (mine clearance) deadline "
+                                    "on 3 December 2010, to 1 January 2014.")
     cited_by = client.get(f"/api/v1/sources/{SOURCE['id']}").json["cited_by"]
     assert {"type": "obligation_event", "id": "apmbc-ca-art4-completed"} in cited_by
 

@@ -96,7 +96,7 @@ def test_a_poisoned_host_cannot_change_what_the_next_client_gets(app_factory, tr
                 assert response.data == first[url].data, url
     assert visitor.get("/api/v1/changes.atom").headers["X-Cache"] == "hit"
     feed = visitor.get("/api/v1/changes.atom").data.decode()
-    assert f"<id>{PUBLIC}/api/v1/changes.atom</id>" in feed and f'href="{PUBLIC}/api/v1/countries/' in feed
+    assert f"<id>{PUBLIC}/api/v1/changes.atom</id>" in feed and f'href="{PUBLIC}/countries/' in feed  # entries link to the country page
     page = reader.get("/countries/FI?as_of=2026-11-28").data.decode()
     assert f"{PUBLIC}/countries/FI?as_of=2026-11-28&amp;dataset_version=" in page
 
