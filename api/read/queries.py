@@ -78,7 +78,7 @@ def citing_records(source: Record) -> list[dict[str, str]]:
         cited: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
         tables = {"treaty": snapshot.treaties.values(), "state": snapshot.states.values(),
                   "treaty_action": snapshot.treaty_actions, "policy_position": snapshot.policy_positions,
-                  "obligation_event": snapshot.obligation_events}
+                  "obligation_event": snapshot.obligation_events, "producer_list": snapshot.producer_lists}
         for kind, records in tables.items():
             for record in records:
                 for cited_source in record.sources:
@@ -295,3 +295,17 @@ def history(state: Record) -> list[HistoryEvent]:
                for e in positions_with_context(policy_positions(state))]
     events += [HistoryEvent("obligation_event", e.date, e) for e in obligation_events(state)]
     return sorted(events, key=lambda e: (e.date is None, e.date or date.max))
+
+
+def producer_list_for(year: int | None) -> Record | None:
+    """The monitor's producer list that speaks for `year`: the latest published in or before it
+    (a list stands until the next report replaces it); with no year, the latest of all."""
+    lists = request_snapshot().producer_lists  # oldest first
+    known = [p for p in lists if year is None or p.published.year <= year]
+    return known[-1] if known else None
+
+
+def states_listed(listed: Record) -> list[Record]:
+    """The states a producer list names, in name order."""
+    states = request_snapshot().states
+    return sorted((states[iso2] for iso2 in listed.states), key=lambda state: state.name)

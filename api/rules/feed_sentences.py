@@ -15,7 +15,8 @@ _DIMENSIONS = {"use": "the use of anti-personnel mines", "production": "producin
                "technical_conditions": "technical conditions on anti-personnel mines"}
 _ARTICLES = {4: "stockpile destruction", 5: "mine clearance"}
 _TABLES = {"treaty_action": "treaty action", "policy_position": "policy position",
-           "obligation_event": "obligation event", "state": "state", "source": "source", "treaty": "treaty"}
+           "obligation_event": "obligation event", "state": "state", "source": "source", "treaty": "treaty",
+           "producer_list": "producer list"}
 
 
 def words(code: str) -> str:

@@ -24,7 +24,7 @@ from api.write.records import MODELS, UNPUBLISHED, TableDiff, row_as_record
 EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
 # Tables added after the first release are left out of snapshots while empty, so the same
 # data keeps its content hash (and no new version is published) when only the code changed.
-ADDED_LATER = ("obligation_event",)
+ADDED_LATER = ("obligation_event", "producer_list")
 
 
 def jsonable(value):
