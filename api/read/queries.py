@@ -296,16 +296,3 @@ def history(state: Record) -> list[HistoryEvent]:
     events += [HistoryEvent("obligation_event", e.date, e) for e in obligation_events(state)]
     return sorted(events, key=lambda e: (e.date is None, e.date or date.max))
 
-
-def producer_list_for(year: int | None) -> Record | None:
-    """The monitor's producer list that speaks for `year`: the latest published in or before it
-    (a list stands until the next report replaces it); with no year, the latest of all."""
-    lists = request_snapshot().producer_lists  # oldest first
-    known = [p for p in lists if year is None or p.published.year <= year]
-    return known[-1] if known else None
-
-
-def states_listed(listed: Record) -> list[Record]:
-    """The states a producer list names, in name order."""
-    states = request_snapshot().states
-    return sorted((states[iso2] for iso2 in listed.states), key=lambda state: state.name)

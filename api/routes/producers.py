@@ -2,7 +2,7 @@
 anti-personnel mines, as the report that speaks for a year lists them."""
 from flask import Blueprint
 
-from api.read import queries
+from api.read import producer_lists
 from api.read.representations import ProducerListOut
 from api.routes.arguments import load_query
 from api.routes.schemas import ProducersQuery
@@ -15,7 +15,7 @@ producer_list_out = ProducerListOut()
 def index():
     """The states listed by the latest list published in or before `year` (default: the latest list)."""
     year = load_query(ProducersQuery()).get("year")
-    listed = queries.producer_list_for(year)
-    states = queries.states_listed(listed) if listed else []
+    listed = producer_lists.list_for(year)
+    states = producer_lists.states_listed(listed) if listed else []
     return {"year": year, "list": producer_list_out.dump(listed) if listed else None,
             "states": [{"iso2": s.iso2, "iso3": s.iso3, "name": s.name} for s in states]}
