@@ -95,3 +95,13 @@ def test_every_state_on_the_2014_list_without_a_position_now_has_one(client, iso
     # Issue 15: Cuba, Iran, North Korea, Singapore and Vietnam had no production position.
     body = client.get(f"/api/v1/countries/{iso2}/policies?dimension=production&as_of=2014-12-31").get_json()
     assert [p["dimension"] for p in body["items"]] == ["production"]
+
+
+def test_a_published_list_is_an_event_of_the_change_feed(client):
+    items = client.get("/api/v1/changes?since=2014-12-01&sort=date&limit=100").get_json()["items"]
+    listed = next(i for i in items if i["table"] == "producer_list" and i["id"] == "lm-2014-producers")
+    assert listed["type"] == "event" and listed["date"] == "2014-12-01" and listed["state"] is None
+    # Month precision (seed_data/monitor_lists/producers.yaml): the title says "December 2014".
+    assert listed["title"] == ("Landmine Monitor 2014 was published in December 2014, listing 11 states as "
+                               "producers or potential producers of anti-personnel mines")
+    assert "The states: China, Cuba" in listed["summary"]

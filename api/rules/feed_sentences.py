@@ -86,6 +86,19 @@ def obligation_headline(name: str, article: int, kind: str, day: date, precision
     return f"{subject}: {duty} {words(kind)} {when}"
 
 
+def producer_list_headline(report: str, count: int, day: date, precision: str) -> str:
+    return (f"{report} was published {on_date(day, precision)}, listing {count} states as producers or potential "
+            "producers of anti-personnel mines")
+
+
+def producer_list_summary(report: str, count: int, day: date, precision: str, names: list[str],
+                          complete: bool) -> str:
+    """The headline, and the states named: all of them, or those of a partial list that could be read."""
+    listed = ", ".join(prose_name(name) for name in names)
+    which = f"The states: {listed}." if complete else f"The data names {len(names)} of them: {listed}."
+    return f"{producer_list_headline(report, count, day, precision)}. {which}"
+
+
 def recorded_headline(table: str, record_id: str, change: str, version: str, name: str | None,
                       title: str | None = None, fields: list[str] | None = None) -> str:
     """A change to the data: 'New source: …' for a source added, else which record changed how."""
