@@ -25,7 +25,8 @@ def test_all_197_states_with_unique_codes():
     assert {"VA", "PS", "CK", "NU"} <= {s["iso2"] for s in states if not s["un_member"]}
 
 
-@pytest.mark.parametrize("table", ["treaty", "state", "treaty_action", "policy_position", "obligation_event"])
+@pytest.mark.parametrize("table", ["treaty", "state", "treaty_action", "policy_position", "obligation_event",
+                                   "producer_list"])
 def test_every_fact_has_a_source_and_a_confidence_mark(table):
     for key, record in DATA.tables[table].items():
         assert record["sources"], key
@@ -33,7 +34,7 @@ def test_every_fact_has_a_source_and_a_confidence_mark(table):
 
 
 def test_every_source_is_well_formed_and_cited():
-    cited = Counter(s for table in ("treaty", "state", "treaty_action", "policy_position", "obligation_event")
+    cited = Counter(s for table in DATA.tables if table != "source"
                     for record in DATA.tables[table].values() for s in record["sources"])
     for key, source in DATA.tables["source"].items():
         assert source["url"].startswith(("http://", "https://")) and source["title"] and source["publisher"], key

@@ -62,6 +62,7 @@ class Snapshot:
     treaty_actions: list[Record]
     policy_positions: list[Record]
     obligation_events: list[Record]      # Article 4 and 5
+    producer_lists: list[Record] = field(default_factory=list)  # monitors' producer lists, oldest first
     size: int = 0  # estimated bytes in memory, measured once at build (SIZE_FACTOR x its JSON)
     memo: dict[Hashable, Any] = field(default_factory=dict)  # derived values, computed once per snapshot
 
@@ -128,4 +129,5 @@ def build(version: StoredVersion) -> Snapshot:
         states={s.iso2: s for s in states},
         treaty_actions=sorted(_cite(tables["treaty_action"], sources), key=order),
         policy_positions=sorted(_cite(tables["policy_position"], sources), key=order),
-        obligation_events=sorted(_cite(tables.get("obligation_event", []), sources), key=order))
+        obligation_events=sorted(_cite(tables.get("obligation_event", []), sources), key=order),
+        producer_lists=sorted(_cite(tables.get("producer_list", []), sources), key=lambda r: (r.published, r.id)))
