@@ -21,9 +21,9 @@ def test_counts_of_extensions_and_of_dated_events():
     """Counted by hand from seed_data/obligations/apmbc.yaml after the 2026-12-03 curation: a
     change in either number should come with a source, so this test names it."""
     kinds = Counter(e["kind"] for e in EVENTS.values())
-    assert kinds["extension_granted"] == 90
-    assert sum(e["date"] is not None for e in EVENTS.values()) == 522
-    assert len(EVENTS) == 542
+    assert kinds["extension_granted"] == 91
+    assert sum(e["date"] is not None for e in EVENTS.values()) == 523
+    assert len(EVENTS) == 543
 
 
 def test_at_most_20_events_are_undated_and_each_says_why():
@@ -98,6 +98,9 @@ DEADLINES_ON_DATES = [  # (state, as_of, deadline in force, status): each from t
     # Ecuador. Landmine Monitor profile updated 23 September 2019: "Extension request March 2017 – 5 years until
     # 31 December 2022" (granted at the 16MSP, December 2017: ISU Ecuador page).
     ("EC", "2019-06-01", "2022-12-31", "in_progress"),
+    # Turkey. Mine Action Review (Türkiye, 2023 edition): the extension "until the end of 2025" was "granted at the
+    # Nineteenth Meeting of States Parties (19MSP) ... in 2021" (15-19 November 2021, ISU news release).
+    ("TR", "2022-06-01", "2025-12-31", "in_progress"),
     # Yemen. Mine Action Review 2019 edition: "Article 5 deadline 1 March 2020"; 2023: "1 March 2028".
     ("YE", "2018-01-01", "2020-03-01", "in_progress"),
     ("YE", "2023-06-01", "2028-03-01", "in_progress"),
