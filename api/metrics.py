@@ -3,7 +3,8 @@
 Each process counts in its own memory; under gunicorn (gunicorn.conf.py sets
 PROMETHEUS_MULTIPROC_DIR before the app is imported) prometheus_client's multiprocess mode keeps
 each worker's values in files there, and `/metrics` (api/routes/monitoring.py) adds up every
-worker's, dead ones' counters included (gunicorn.conf.py's child_exit drops their gauges).
+worker's, dead ones' counters included (gunicorn.conf.py's child_exit drops their gauges, and its
+post_fork has a new worker show the snapshot it inherited: `forked`).
 Recorded from one call per request (`observe`, made by the access log of Flask and of the fast
 path alike), from the snapshot store, the rate limiter's fallback and the write lock.
 """
