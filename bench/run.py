@@ -248,7 +248,8 @@ def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
     """sync vs gthread: all four servers up at once, runs interleaved round by round."""
     url = harness.create_database(kind, cleanup, workdir)
     harness.load_database(url)
-    print(f"\n## worker classes on {kind} (req/s and p99 ms, median of {args.rounds} interleaved rounds)\n")
+    print(f"\n## worker classes on {kind} (req/s, p99 ms and the server's CPU per request, median of "
+          f"{args.rounds} interleaved rounds)\n")
     print(harness.context() + "\n")
     pairs = {name: start_pair(url, cleanup, workdir, extra) for name, extra in WORKER_CONFIGS}
     targets = [("reference", 1, REFERENCE), ("country FI", 0, COUNTRY),
@@ -260,16 +261,15 @@ def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
     for _ in range(args.rounds):
         for label, which, path in targets:
             for name, pair in pairs.items():
-                runs[name, label].append(
-                    harness.run_wrk(pair[which].url(path), args.duration, args.threads, args.connections))
-    print("| gunicorn | " + " | ".join(f"{label} req/s | p99 ms" for label, _, _ in targets) + " |")
-    print("|---|" + "---:|---:|" * len(targets))
+                runs[name, label].append(costed_run(pair[which], path, None, args))
+    print("| gunicorn | " + " | ".join(f"{label} req/s | p99 ms | CPU us/req" for label, _, _ in targets) + " |")
+    print("|---|" + "---:|---:|---:|" * len(targets))
     for name in pairs:
         cells = []
         for label, _, _ in targets:
             results = runs[name, label]
-            cells.append(f"{statistics.median(r.rps for r in results):.0f} | "
-                         f"{statistics.median(r.p99_ms for r in results):.2f}")
+            cells.append(" | ".join(f"{statistics.median(r[attr] for r in results):{spec}}"
+                                    for attr, spec in (("rps", ".0f"), ("p99", ".2f"), ("cpu_us", ".0f"))))
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 
