@@ -158,3 +158,28 @@ def test_per_process_counters_still_drop_expired_keys(monkeypatch):
     monkeypatch.setattr("time.time", lambda: later)
     limiter.hit(item, "ip:192.0.2.2")  # any hit sweeps
     assert "ip:192.0.2.1" not in " ".join(storage.storage)
+
+
+def test_country_pages_are_cached_before_fork_for_nobody(app_factory, monkeypatch):
+    """The master answers every state's country page into the response cache before it forks
+    (api/middleware/response_cache.py: warm): a worker's first lookup of any state is a hit, and
+    those requests are neither counted against a client's limit nor written to the access log."""
+    import gc
+
+    from api.read.snapshot import latest_snapshot, warm_before_fork
+
+    app = app_factory(VERSION_CHECK_SECONDS=10**6, RATELIMIT_ENABLED=True, RATELIMIT_ANONYMOUS="3 per minute")
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # not in the test process
+    collect, logger = Collect(), logging.getLogger("api.access")
+    logger.addHandler(collect)
+    try:
+        warm_before_fork(app)
+    finally:
+        logger.removeHandler(collect)
+    assert collect.lines == []
+    with app.app_context():
+        codes = list(latest_snapshot().states)
+    client = app.test_client()
+    answers = [client.get(f"/api/v1/countries/{code}") for code in (codes[0], "FI", codes[-1])]
+    assert [answer.headers["X-Cache"] for answer in answers] == ["hit"] * 3
+    assert [answer.headers["RateLimit-Remaining"] for answer in answers] == ["2", "1", "0"]

@@ -21,6 +21,7 @@ from limits.storage import MemoryStorage
 
 from api.metrics import observe, rate_limits_degraded
 from api.middleware.json_logs import JsonFormatter
+from api.middleware.response_cache import WARMING
 from api.problems import Problem, problem_response
 from api.urls import redacted_query
 
@@ -186,6 +187,8 @@ def _start():
 
 def _log(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    if request.environ.get(WARMING):
+        return response  # the master warming its cache (api/middleware/response_cache.py): no client
     started = g.get("started", time.perf_counter())
     log_access(request.environ, g.get("request_id"), response.status_code, started, response.headers)
     observe(request.url_rule.rule if request.url_rule else "(unmatched)", request.method,
@@ -205,8 +208,10 @@ def init_app(app: Flask) -> None:
         application_limits_deduct_when=lambda response: response.status_code != 304,
         application_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
     app.before_request(_refuse_unknown_key)  # after the limiter's own hook: guesses are counted
-    # Health checks never touch the limiter's storage (Redis), not even to see if it is back.
-    app.extensions["rate_limiter"].request_filter(lambda: request.path in HEALTH_CHECKS)
+    # Health checks never touch the limiter's storage (Redis), not even to see if it is back, and
+    # the master's own requests that warm the response cache before fork count for nobody.
+    app.extensions["rate_limiter"].request_filter(lambda: request.path in HEALTH_CHECKS
+                                                  or bool(request.environ.get(WARMING)))
     app.register_error_handler(RateLimitExceeded, _too_many)
     CORS(app, resources={r"/api/*": {}, r"/openapi.yaml": {}}, origins="*", send_wildcard=True,
          methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED,
