@@ -55,7 +55,7 @@ class MemoryCounters(MemoryStorage):
         now = time.monotonic()
         if now - self._swept >= self.SWEEP_SECONDS:
             self._swept = now
-            self._MemoryStorage__expire_events()
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]  # limits' private sweep
 
 
 def client_of(environ: dict, config) -> tuple[str, str]:
