@@ -6,9 +6,10 @@ takes it over, the least recently built files go first.
 
 A file is written under a temporary name and renamed into place, then its fingerprint beside it,
 so a reader sees a whole file with its sha256 or nothing; two workers building the same file at
-once write the same bytes. A Parquet file is written by a forked child process: its writer
-imports pyarrow, about 100 MB that a worker would otherwise keep until it is recycled (issue 19,
-bench/RESULTS.md: workers at 200-213 MB after one exports index).
+once write the same bytes. Parquet and Stata files, and the package (it holds the Stata files),
+are written by a forked child process: their writers import pyarrow and pandas, about 100 MB
+that a worker would otherwise keep until it is recycled (issue 19, bench/RESULTS.md: workers at
+200-213 MB after one exports index).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from api.read.formats import Fingerprint
 from api.read.snapshot import Snapshot
 
 CHUNK = 256 * 1024
-IN_A_CHILD = (".parquet",)  # files whose writer's memory should not stay in the worker
+IN_A_CHILD = (".parquet", ".dta", ".zip")  # their writers' imports (pyarrow, pandas) stay out of the worker
 
 
 @dataclass(frozen=True)
