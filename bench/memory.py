@@ -34,26 +34,25 @@ def check(service: harness.Server, database_url: str, args, workdir: Path, label
     print(f"\nmemory of each gunicorn worker{label} (issue 19 target 6: largest <= {TARGET_MB} MB resident); "
           f"wrk -t{args.threads} -c{args.connections} {args.duration} s per run: {', '.join(READS)}\n")
     print("| after | workers: VmRSS MB (VmHWM peak MB) | largest VmRSS | met |\n|---|---|---:|---|")
-    reads(service, scripts, args)
-    row("the random-date and list runs", service)
+    errors = reads(service, scripts, args)
+    row("the random-date and list runs", service, errors)
     timings = publish(service, database_url)
-    reads(service, scripts, args)
+    errors = reads(service, scripts, args)
     row(f"{PUBLISHES} publishes (POST /api/v1/sources: {', '.join(f'{t:.0f}' for t in timings)} ms) "
-        f"and the same runs again", service)
+        f"and the same runs again", service, errors)
 
 
-def reads(service: harness.Server, scripts: list[Path], args) -> None:
-    for script in scripts:
-        result = harness.run_wrk(service.url("/api/v1/countries"), args.duration, args.threads,
-                                 args.connections, None, script)
-        if result.errors:
-            raise RuntimeError(f"{result.errors} errors in the memory check's wrk run ({script.name})")
+def reads(service: harness.Server, scripts: list[Path], args) -> int:
+    """The wrk runs; their non-2xx/3xx answers and socket errors (the memory is read anyway)."""
+    return sum(harness.run_wrk(service.url("/api/v1/countries"), args.duration, args.threads,
+                               args.connections, None, script).errors for script in scripts)
 
 
-def row(after: str, service: harness.Server) -> None:
+def row(after: str, service: harness.Server, errors: int) -> None:
     workers = {pid: harness.memory_mb(pid) for pid in service.workers()}
     largest = max(rss for rss, _ in workers.values())
     cells = ", ".join(f"{rss:.1f} ({peak:.1f})" for rss, peak in workers.values())
+    after += f" ({errors} errors in the runs)" if errors else ""
     print(f"| {after} | {cells} | {largest:.1f} | {'yes' if largest <= TARGET_MB else 'NO'} |", flush=True)
 
 
