@@ -24,6 +24,9 @@ class Config:
     # The longest a read waits for the dataset version check before serving the snapshot it has
     # (the check runs in a thread, so a hung database never holds a request longer than this)
     VERSION_CHECK_WAIT = float(os.environ.get("VERSION_CHECK_WAIT", 0.5))
+    # The same, for a process with nothing to serve yet (a worker whose master could not warm up):
+    # a slow database is waited for longer rather than answered with a 503
+    VERSION_CHECK_COLD_WAIT = float(os.environ.get("VERSION_CHECK_COLD_WAIT", 5))
     # The longest an API write waits for the write lock (another write, a `flask seed`) before a 503
     WRITE_LOCK_TIMEOUT = float(os.environ.get("WRITE_LOCK_TIMEOUT", 3))
     # Retry-After (seconds) on a 503 when the database is unreachable or the write lock is busy

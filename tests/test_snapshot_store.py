@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import weakref
 
 import pytest
@@ -134,3 +135,32 @@ def test_a_hung_database_does_not_hold_the_fork(empty_app, versions, monkeypatch
         assert store().version_probe is not hung and store().version_probe.running is None
     finally:
         release.set()
+
+
+def _slow_latest_version(monkeypatch, seconds: float) -> None:
+    """The version check answers, but only after `seconds` (a database busy under load)."""
+    answer = database.latest_version
+
+    def slow():
+        time.sleep(seconds)
+        return answer()
+    monkeypatch.setattr(database, "latest_version", slow)
+
+
+def test_a_worker_with_nothing_in_memory_waits_for_a_slow_database(empty_app, versions, monkeypatch):
+    """Under load a version check can take longer than VERSION_CHECK_WAIT; a worker that has no
+    version yet would answer 503 to every read until one check happened to be quick (measured in
+    bench/: thousands of 503s on PostgreSQL). It waits up to VERSION_CHECK_COLD_WAIT instead."""
+    empty_app.config.update(VERSION_CHECK_WAIT=0.05, VERSION_CHECK_COLD_WAIT=5)
+    _slow_latest_version(monkeypatch, 0.3)
+    db.session.remove()
+    assert SnapshotStore().current_version(0) == versions[-1]
+
+
+def test_a_worker_with_a_version_does_not_wait_for_a_slow_database(empty_app, versions, monkeypatch):
+    empty_app.config.update(VERSION_CHECK_WAIT=0.05, VERSION_CHECK_COLD_WAIT=5)
+    kept = _fresh_store(max_bytes=0)
+    _slow_latest_version(monkeypatch, 1)
+    started = time.monotonic()
+    assert kept.current_version(0) == versions[-1]  # the one it had, served at once
+    assert time.monotonic() - started < 0.5

@@ -51,13 +51,15 @@ class SnapshotStore:
     def current_version(self, ttl: float) -> str | None:
         """The current version, looked up at most every `ttl` seconds. When the database does not
         answer within VERSION_CHECK_WAIT, the version this process has keeps being served (reads
-        need no database); the failure is logged once, and the check retried after `ttl`."""
+        need no database); the failure is logged once, and the check retried after `ttl`. A process
+        with no version yet has nothing else to serve: it waits up to VERSION_CHECK_COLD_WAIT."""
         version = self.recent_current(ttl)
         if version is not None:
             return version
         _, version = self.last_check
+        wait = current_app.config["VERSION_CHECK_WAIT" if version else "VERSION_CHECK_COLD_WAIT"]
         try:
-            version = self.version_probe.call(database.latest_version, current_app.config["VERSION_CHECK_WAIT"])
+            version = self.version_probe.call(database.latest_version, wait)
         except (TimeoutError, SQLAlchemyError) as error:
             if self.unreachable_since is None:
                 self.unreachable_since = time.monotonic()
