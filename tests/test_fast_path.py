@@ -1,15 +1,20 @@
 """The WSGI front door: a repeated read answered without Flask must be the same answer, and
 still pay its rate limit, get its request id, its 304 and its gzip."""
 import gzip
+import http.client
+import json
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
+from helpers import serving
 
 from api.middleware import fast_path
 from api.middleware.response_cache import ENTRY_HEADERS, REPLAYED
 
 PER_REQUEST = {"X-Cache", "X-Request-ID", "RateLimit-Remaining", "RateLimit-Reset", "Date"}
-URL = "/api/v1/countries/FI/status?as_of=2020-01-01"
+PATH = "/api/v1/countries/FI/status"
+URL = f"{PATH}?as_of=2020-01-01"
 
 
 @pytest.fixture
@@ -66,15 +71,61 @@ def test_front_door_gzip_head_and_request_id(front):
     assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == plain.headers["ETag"]
 
 
-@pytest.mark.parametrize("headers", [{"Origin": "https://news.example"}, {"If-Modified-Since": "Sat, 01 Jan 2050 00:00:00 GMT"}])
-def test_requests_needing_more_go_to_flask(front, headers):
+@pytest.fixture
+def flask_calls(front):
+    """The paths of the requests the front door handed to Flask (its `inner` app): the proof of
+    which layer answered, since both write the same X-Cache values."""
+    calls = []
+    inner = front.wsgi_app.inner
+
+    def counting(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    front.wsgi_app.inner = counting
+    return calls
+
+
+@pytest.mark.parametrize("headers, query", [
+    ({"Origin": "https://news.example"}, ""),
+    ({"If-Modified-Since": "Sat, 01 Jan 2050 00:00:00 GMT"}, ""),
+    ({}, "&dataset_version={version}"),  # a pinned version: the front door never answers those
+])
+def test_requests_needing_more_go_to_flask(front, flask_calls, headers, query):
     client = front.test_client()
-    client.get(URL)
-    response = client.get(URL, headers=headers)
+    first = client.get(URL)
+    assert flask_calls == [PATH]  # a miss: Flask answered and cached it
+    assert client.get(URL).headers["X-Cache"] == "hit" and flask_calls == [PATH]  # the control: the front door
+    target = URL + query.format(version=first.headers["X-Dataset-Version"])
+    if target != URL:  # cached once under its own key, which the front door would find
+        assert client.get(target).headers["X-Cache"] == "miss" and flask_calls == [PATH, PATH]
+    response = client.get(target, headers=headers)
+    assert flask_calls == [PATH] * (3 if target != URL else 2), "the front door answered a request it leaves to Flask"
     if "Origin" in headers:
         assert response.headers["Access-Control-Allow-Origin"] == "*"
-    else:
+    elif headers:
         assert response.status_code == 304
+    else:
+        assert response.status_code == 200 and response.data == first.data
+
+
+def test_a_chunked_body_on_a_cached_read_is_refused_by_flask(front, flask_calls):
+    """A GET whose body comes chunked (no Content-Length) is a 415, as one with a length is,
+    even when the same URL's answer is cached: the front door hands it to Flask. Sent through a
+    real HTTP server, which is what turns a chunked body into a WSGI request without a length."""
+    client = front.test_client()
+    assert client.get(URL).status_code == 200 and client.get(URL).headers["X-Cache"] == "hit"
+    assert flask_calls == [PATH]
+    with serving(front) as base:
+        connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=10)
+        connection.request("GET", URL, body=iter([b"as_of=", b"2020-01-01"]),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"}, encode_chunked=True)
+        sent = connection.getresponse()
+        body = json.loads(sent.read())
+        connection.close()
+    assert (sent.status, sent.getheader("Content-Type")) == (415, "application/problem+json")
+    assert body["detail"].startswith("A GET request takes no body (got application/x-www-form-urlencoded)")
+    assert flask_calls == [PATH, PATH]
 
 
 def test_the_fast_path_was_reviewed_against_the_apps_hooks(app_factory):
