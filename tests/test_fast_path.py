@@ -3,14 +3,17 @@ still pay its rate limit, get its request id, its 304 and its gzip."""
 import gzip
 import http.client
 import json
+import time
 from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
-from helpers import serving
+from helpers import CA_WITHDRAWAL, bearer, make_app, serving
 
+from api.extensions import db
 from api.middleware import fast_path
 from api.middleware.response_cache import ENTRY_HEADERS, REPLAYED
+from api.read import snapshot
 
 PER_REQUEST = {"X-Cache", "X-Request-ID", "RateLimit-Remaining", "RateLimit-Reset", "Date"}
 PATH = "/api/v1/countries/FI/status"
@@ -180,3 +183,48 @@ def test_every_kind_of_read_is_the_same_answer_from_the_fast_path(front, url):
     drop = {"X-Cache", "X-Request-ID", "Date", "RateLimit-Remaining", "RateLimit-Reset"}
     assert sorted((k, v) for k, v in second.headers if k not in drop) == \
         sorted((k, v) for k, v in first.headers if k not in drop)
+
+
+class Later:
+    """api/read/snapshot.py's clock moved `seconds` ahead: the version check falls due without waiting."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.seconds
+
+    def perf_counter(self) -> float:
+        return time.perf_counter()
+
+
+def test_a_new_version_reaches_cached_reads_once_the_version_check_is_due(small_app, monkeypatch):
+    """As in production, a reader checks the current version at most every VERSION_CHECK_SECONDS
+    (every write test runs with 0): until the check is due it answers from the version it has, from
+    the front door; then the next read answers the new version, and is cached and fast again."""
+    url = "/api/v1/countries/CA/status?as_of=2026-09-01"
+    reader = make_app(small_app.config["SQLALCHEMY_DATABASE_URI"], VERSION_CHECK_SECONDS=60)
+    client = reader.test_client()
+    before = client.get(url)
+    assert (before.json["status"], before.headers["X-Cache"]) == ("state_party", "miss")
+    written = small_app.test_client().post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=bearer())
+    assert written.status_code == 201
+    new = written.json["dataset_version"]
+    assert new != before.headers["X-Dataset-Version"]
+
+    flask = reader.wsgi_app.inner
+    reader.wsgi_app.inner = lambda *args: pytest.fail("a read within the check interval went into Flask")
+    stale = client.get(url)  # within VERSION_CHECK_SECONDS: the version the reader has, by design
+    assert stale.headers["X-Cache"] == "hit" and stale.data == before.data
+
+    monkeypatch.setattr(snapshot, "time", Later(61))  # a minute later
+    reader.wsgi_app.inner = flask
+    fresh = client.get(url)
+    assert (fresh.headers["X-Dataset-Version"], fresh.headers["X-Cache"]) == (new, "miss")
+    # CA_WITHDRAWAL (a test record): deposited 2026-02-10, effective 2026-08-10, before the as_of
+    assert (fresh.json["status"], fresh.json["since"]) == ("withdrawn", "2026-08-10")
+    reader.wsgi_app.inner = lambda *args: pytest.fail("a repeated read of the new version went into Flask")
+    again = client.get(url)
+    assert again.headers["X-Cache"] == "hit" and again.data == fresh.data
+    with reader.app_context():
+        db.engine.dispose()
