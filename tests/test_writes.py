@@ -165,6 +165,37 @@ def test_the_same_idempotency_key_with_another_body_is_422(small_client, auth):
     assert counts() == before
 
 
+@pytest.mark.parametrize("length, status", [(0, 400), (1, 201), (200, 201), (201, 400)])
+def test_an_idempotency_key_is_1_to_200_characters(small_client, auth, length, status):
+    """openapi.yaml (IdempotencyKey): minLength 1, maxLength 200; a key outside is refused before
+    anything is written, naming the header."""
+    before = counts()
+    response = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL,
+                                 headers=auth | {"Idempotency-Key": "k" * length})
+    assert response.status_code == status, response.json
+    if status == 400:
+        assert response.json["invalid-params"] == [{"name": "Idempotency-Key", "reason": "1 to 200 characters."}]
+        assert counts() == before
+    else:
+        assert db.session.get(TreatyAction, CA_WITHDRAWAL["id"]) is not None
+
+
+def test_idempotency_keys_belong_to_the_token_that_sent_them(small_client, auth):
+    """Two curators who happen to pick the same key do not see each other's answers: for another
+    token the key is new (no replay, no 422 for a different body)."""
+    key = {"Idempotency-Key": "same-key"}
+    first = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth | key)
+    assert first.status_code == 201
+    bob = bearer("curator", "bob")
+    other_body = small_client.post("/api/v1/policy-positions", json=US_POSITION, headers=bob | key)
+    assert other_body.status_code == 201 and "Idempotent-Replayed" not in other_body.headers
+    assert other_body.json["author"] == "bob"
+    same_body = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=bearer("curator", "cy") | key)
+    assert same_body.status_code == 409 and "Idempotent-Replayed" not in same_body.headers  # written anew: exists
+    replay = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth | key)
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json == first.json  # the control
+
+
 def test_undoing_a_correction_publishes_a_new_version_with_a_distinct_name(small_client, auth):
     url = "/api/v1/policy-positions/us-2014-09-23-use/corrections"
     original = small_client.get("/api/v1/revisions/policy_position/us-2014-09-23-use").json["revisions"][0]["record"]
