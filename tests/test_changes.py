@@ -1,6 +1,7 @@
 """The change feed (JSON and Atom), for everything and per country."""
 import xml.etree.ElementTree as ET
 
+import pytest
 import yaml
 from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, edit, seed
 
@@ -59,6 +60,20 @@ def test_atom_feed_per_country(client):
     # seed_data/treaty_actions/apmbc.yaml, apmbc-fi-withdrawal: effective 2026-01-10
     assert "Finland's withdrawal from the Mine Ban Treaty took effect on 10 January 2026" in titles
     assert client.get("/api/v1/countries/fi/changes.atom").headers["ETag"]
+
+
+@pytest.mark.parametrize("code, closest", [("ZZ", None), ("ZZZ", None), ("999", None), ("Finlnd", "FI")])
+def test_the_feed_of_an_unknown_country_is_a_404_problem_asked_again_anew(app_factory, code, closest):
+    """Front door on (VERSION_CHECK_SECONDS > 0): the problem is answered by Flask each time, never
+    from a cache, and suggests the closest country when there is one."""
+    front = app_factory(VERSION_CHECK_SECONDS=60)
+    client, url = front.test_client(), f"/api/v1/countries/{code}/changes.atom"
+    for _ in range(2):
+        response = client.get(url)
+        assert (response.status_code, response.mimetype) == (404, "application/problem+json")
+        assert response.get_json()["detail"] == f"No country '{code}'." and "X-Cache" not in response.headers
+    if closest:
+        assert response.get_json()["closest"][0]["iso2"] == closest
 
 
 def every_feed(client) -> dict[str, list]:
