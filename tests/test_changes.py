@@ -78,8 +78,10 @@ def test_the_feed_of_an_unknown_country_is_a_404_problem_asked_again_anew(app_fa
 
 def every_feed(client) -> dict[str, list]:
     """Each Atom feed (site-wide, and every country's), parsed; and the JSON list of changes."""
+    countries = client.get("/api/v1/countries").json["items"]
+    assert countries
     urls = ["/api/v1/changes.atom", f"/api/v1/changes.atom?since={clock.today().isoformat()}"] + \
-        [f"/api/v1/countries/{c['iso2']}/changes.atom" for c in client.get("/api/v1/countries").json["items"]]
+        [f"/api/v1/countries/{c['iso2']}/changes.atom" for c in countries]
     feeds = {url: parse_feed(client.get(url)) for url in urls}
     for entries in feeds.values():
         # (feedgen writes no rel: a link without one is the alternate link Atom requires)

@@ -220,7 +220,9 @@ def test_status_summaries_name_the_state_as_prose(client, code, start):
 
 
 def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
-    for state in client.get("/api/v1/countries?limit=500").get_json()["items"]:
+    states = client.get("/api/v1/countries?limit=500").get_json()["items"]
+    assert len(states) == len(seed_records("states.yaml"))
+    for state in states:
         for day in ("2025-09-01", "2026-12-01"):
             summary = client.get(f"/api/v1/countries/{state['iso2']}/status?as_of={day}").get_json()["summary"]
             assert summary[0].isupper() and summary.endswith("."), summary
