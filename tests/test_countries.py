@@ -267,6 +267,7 @@ def test_search_matches_a_name_in_any_un_language_first(client, q, iso2):
     assert items[0]["iso2"] == iso2, [i["iso2"] for i in items]
 
 
+@pytest.mark.usefixtures("frozen_clock")  # a cache hit expected: the cache key holds the day
 @pytest.mark.parametrize("code, as_of, status, summary", [
     # Poland signed on 4 December 1997 and ratified on 27 December 2012 (UNTC XXVI-5,
     # https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XXVI-5&chapter=26&clang=_en;

@@ -19,6 +19,10 @@ PER_REQUEST = {"X-Cache", "X-Request-ID", "RateLimit-Remaining", "RateLimit-Rese
 PATH = "/api/v1/countries/FI/status"
 URL = f"{PATH}?as_of=2020-01-01"
 
+# Every cached answer is keyed by the day (api/middleware/response_cache.py cache_key), so a hit
+# expected across two reads turns into a miss when a run crosses midnight: "today" is frozen.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 @pytest.fixture
 def front(app_factory):

@@ -7,6 +7,10 @@ from helpers import edit, seed
 from api.extensions import db
 from api.models import DatasetVersion
 
+# Every cached answer is keyed by the day (api/middleware/response_cache.py cache_key), so a hit
+# expected across two reads turns into a miss when a run crosses midnight: "today" is frozen.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def test_reads_carry_validators_and_versions(client):
     response = client.get("/api/v1/countries/FI")
