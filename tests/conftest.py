@@ -27,6 +27,7 @@ from helpers import (
     make_app,
     postgres_url,
     require,
+    seed_small,
 )
 
 from api.extensions import db
@@ -149,6 +150,19 @@ def empty_app(database_url, request):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def small_app(empty_app):
+    """The small seed (tests/fixtures/seed_small/) on a fresh database, for tests that write
+    through the API or need a few records they may change."""
+    seed_small(empty_app)
+    return empty_app
+
+
+@pytest.fixture
+def small_client(small_app):
+    return small_app.test_client()
 
 
 @pytest.fixture

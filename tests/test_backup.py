@@ -1,6 +1,7 @@
 """Backups that restore (docs/operations.md#backups): pg_dump of a served database, pg_restore into
 a fresh one, and the app reads the same answers from it; and `flask import-package` loads every
-package the service exports, also one whose version has a source no record cites yet."""
+package the service exports, also one whose version has a source no record cites yet, and only
+into an empty database."""
 from __future__ import annotations
 
 import shutil
@@ -8,7 +9,7 @@ import subprocess
 
 import pytest
 from flask_migrate import upgrade
-from helpers import ADMIN_URL, NEW_SOURCE, bearer, make_app, seed_small
+from helpers import ADMIN_URL, NEW_SOURCE, bearer, database_checksum, make_app, seed_small
 
 from api.extensions import db
 
@@ -76,3 +77,19 @@ def test_a_package_with_an_uncited_source_imports(empty_app, database_url, tmp_p
         assert again.get("/api/v1/dataset").get_json()["version"] == version
         assert again.get("/api/v1/exports/datapackage.zip").data == package.read_bytes()  # the same package back
     close(imported)
+
+
+@pytest.mark.parametrize("writes", [False, True], ids=["same data", "data changed since"])
+def test_a_package_is_refused_by_a_database_that_has_data_and_nothing_changes(small_app, tmp_path, writes):
+    """`flask import-package` loads into an empty database only: into one with data (the data the
+    package came from, or data that moved on since) it refuses, and the database stays as it was."""
+    client = small_app.test_client()
+    package = tmp_path / "datapackage.zip"
+    package.write_bytes(client.get("/api/v1/exports/datapackage.zip").data)
+    if writes:
+        assert client.post("/api/v1/sources", json=NEW_SOURCE, headers=bearer()).status_code == 201
+    before = database_checksum(small_app)
+    result = small_app.test_cli_runner().invoke(args=["import-package", str(package)])
+    assert result.exit_code == 1
+    assert "the database is not empty: import a package into a new database" in result.output
+    assert database_checksum(small_app) == before

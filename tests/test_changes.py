@@ -1,6 +1,7 @@
 """The change feed (JSON and Atom), for everything and per country."""
 import xml.etree.ElementTree as ET
 
+import pytest
 import yaml
 from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, edit, seed
 
@@ -61,10 +62,26 @@ def test_atom_feed_per_country(client):
     assert client.get("/api/v1/countries/fi/changes.atom").headers["ETag"]
 
 
+@pytest.mark.parametrize("code, closest", [("ZZ", None), ("ZZZ", None), ("999", None), ("Finlnd", "FI")])
+def test_the_feed_of_an_unknown_country_is_a_404_problem_asked_again_anew(app_factory, code, closest):
+    """Front door on (VERSION_CHECK_SECONDS > 0): the problem is answered by Flask each time, never
+    from a cache, and suggests the closest country when there is one."""
+    front = app_factory(VERSION_CHECK_SECONDS=60)
+    client, url = front.test_client(), f"/api/v1/countries/{code}/changes.atom"
+    for _ in range(2):
+        response = client.get(url)
+        assert (response.status_code, response.mimetype) == (404, "application/problem+json")
+        assert response.get_json()["detail"] == f"No country '{code}'." and "X-Cache" not in response.headers
+    if closest:
+        assert response.get_json()["closest"][0]["iso2"] == closest
+
+
 def every_feed(client) -> dict[str, list]:
     """Each Atom feed (site-wide, and every country's), parsed; and the JSON list of changes."""
+    countries = client.get("/api/v1/countries").json["items"]
+    assert countries
     urls = ["/api/v1/changes.atom", f"/api/v1/changes.atom?since={clock.today().isoformat()}"] + \
-        [f"/api/v1/countries/{c['iso2']}/changes.atom" for c in client.get("/api/v1/countries").json["items"]]
+        [f"/api/v1/countries/{c['iso2']}/changes.atom" for c in countries]
     feeds = {url: parse_feed(client.get(url)) for url in urls}
     for entries in feeds.values():
         # (feedgen writes no rel: a link without one is the alternate link Atom requires)

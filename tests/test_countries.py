@@ -1,7 +1,9 @@
 """/api/v1/countries on the curated data; every response is checked against openapi.yaml."""
 import pytest
 import yaml
-from helpers import FROZEN_NOW, SEED_DIR
+from helpers import FROZEN_NOW, SEED_DIR, bearer, make_app
+
+from api.extensions import db
 
 
 def seed_records(path):
@@ -218,7 +220,9 @@ def test_status_summaries_name_the_state_as_prose(client, code, start):
 
 
 def test_every_states_summary_is_a_sentence_without_iso_inversions(client):
-    for state in client.get("/api/v1/countries?limit=500").get_json()["items"]:
+    states = client.get("/api/v1/countries?limit=500").get_json()["items"]
+    assert len(states) == len(seed_records("states.yaml"))
+    for state in states:
         for day in ("2025-09-01", "2026-12-01"):
             summary = client.get(f"/api/v1/countries/{state['iso2']}/status?as_of={day}").get_json()["summary"]
             assert summary[0].isupper() and summary.endswith("."), summary
@@ -261,3 +265,76 @@ def test_every_country_has_a_name_in_each_un_language_without_the_un_markers(cli
 def test_search_matches_a_name_in_any_un_language_first(client, q, iso2):
     items = client.get("/api/v1/countries", query_string={"q": q}).get_json()["items"]
     assert items[0]["iso2"] == iso2, [i["iso2"] for i in items]
+
+
+@pytest.mark.usefixtures("frozen_clock")  # a cache hit expected: the cache key holds the day
+@pytest.mark.parametrize("code, as_of, status, summary", [
+    # Poland signed on 4 December 1997 and ratified on 27 December 2012 (UNTC XXVI-5,
+    # https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XXVI-5&chapter=26&clang=_en;
+    # Landmine Monitor 2013, seed_data source c-monitor-poland-2013).
+    ("PL", "2000-01-01", "signatory", "Poland signed the Mine Ban Treaty on 4 December 1997 but has not ratified it."),
+    # The Marshall Islands deposited its ratification on 12 March 2025, in force on 1 September 2025 (ICBL,
+    # https://www.icblcmc.org/our-impact/marshall-islands-becomes-the-165th-state-party-to-the-mine-ban-treaty).
+    ("MH", "2025-05-01", "consented_not_in_force",
+     "The Marshall Islands deposited its instrument of ratification to the Mine Ban Treaty on 12 March 2025; "
+     "the treaty enters into force for the Marshall Islands on 1 September 2025."),
+])
+def test_the_sentence_of_a_signatory_and_of_a_consent_not_yet_in_force(client, app_factory, code, as_of, status,
+                                                                      summary):
+    """Through the API, in Flask and again from the front door (whose answers for any date come
+    from the per-state intervals, not from the view)."""
+    url = f"/api/v1/countries/{code}/status?as_of={as_of}"
+    body = client.get(url).get_json()
+    assert (body["status"], body["summary"]) == (status, summary)
+    front = app_factory(VERSION_CHECK_SECONDS=60)
+    assert front.test_client().get("/api/v1/countries/FI/status?as_of=2020-01-01").status_code == 200  # learns
+    front.wsgi_app.inner = lambda *args: pytest.fail(f"{url} went into Flask")
+    fast = front.test_client().get(url)
+    assert fast.headers["X-Cache"] == "hit" and fast.get_json() == body
+
+
+# A made-up withdrawal held by Article 20(3) (no withdrawal in seed_data is held): Ukraine, a state
+# party since 1 June 2006 in the small seed (tests/fixtures/seed_small), notifying on 15 January 2030
+# while engaged in an armed conflict that ends on 9 May 2031. Article 20(2): effect six months after
+# the notification (15 July 2030); Article 20(3): not while the state is engaged in an armed conflict.
+HELD = {"id": "apmbc-ua-withdrawal-held", "state": "UA", "kind": "withdrawal", "date": "2030-01-15",
+        "effective": "2030-07-15", "armed_conflict_hold": True, "conflict_ended": "2031-05-09",
+        "confidence": "single_source", "sources": ["t-untc-status"]}
+HELD_STATUSES = [
+    ("2030-03-01", "withdrawal_pending", "2030-01-15",
+     "Ukraine notified its withdrawal from the Mine Ban Treaty on 15 January 2030; the withdrawal would take "
+     "effect on 15 July 2030, but under Article 20(3) not while Ukraine is engaged in an armed conflict. Ukraine "
+     "is still a state party, bound by the treaty, as it has been since 1 June 2006."),
+    ("2031-01-01", "withdrawal_suspended", "2030-07-15",
+     "Ukraine notified its withdrawal from the Mine Ban Treaty on 15 January 2030, but under Article 20(3) it does "
+     "not take effect while Ukraine is engaged in an armed conflict, so Ukraine remains bound; it has been a state "
+     "party since 1 June 2006."),
+    ("2031-06-01", "withdrawn", "2031-05-09",
+     "Ukraine withdrew from the Mine Ban Treaty with effect from 9 May 2031; it had been a state party since "
+     "1 June 2006."),
+]
+
+
+def test_a_withdrawal_held_by_an_armed_conflict_through_the_api(small_app, small_client):
+    """withdrawal_suspended written by a curator and read back: the status, its sentence, the
+    participants filter, and the same answers from the front door (VERSION_CHECK_SECONDS > 0)."""
+    written = small_client.post("/api/v1/treaty-actions", json=HELD, headers=bearer())
+    assert written.status_code == 201, written.json
+    answers = {}
+    for as_of, status, since, summary in HELD_STATUSES:
+        body = small_client.get(f"/api/v1/countries/UA/status?as_of={as_of}").get_json()
+        assert (body["status"], body["since"], body["summary"]) == (status, since, summary), as_of
+        assert body["caused_by"]["id"] == HELD["id"]
+        answers[as_of] = body
+    suspended = small_client.get("/api/v1/treaties/apmbc/participants?as_of=2031-01-01&status=withdrawal_suspended")
+    assert [item["iso2"] for item in suspended.get_json()["items"]] == ["UA"]
+
+    front = make_app(small_app.config["SQLALCHEMY_DATABASE_URI"], VERSION_CHECK_SECONDS=60)
+    reader = front.test_client()
+    assert reader.get("/api/v1/countries/CA/status?as_of=2020-01-01").status_code == 200  # Flask: learns
+    front.wsgi_app.inner = lambda *args: pytest.fail("a status for a date went into Flask")
+    for as_of, body in answers.items():
+        fast = reader.get(f"/api/v1/countries/UA/status?as_of={as_of}")
+        assert fast.headers["X-Cache"] == "hit" and fast.get_json() == body, as_of
+    with front.app_context():
+        db.engine.dispose()

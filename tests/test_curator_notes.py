@@ -1,7 +1,8 @@
 """Curators' notes (`curator_notes`) are stored and written back, never published: no public
 JSON, CSV, Atom or HTML answer carries them (issue 14, item 6)."""
 import pytest
-from helpers import CA_WITHDRAWAL, US_POSITION, bearer, seed_small
+from flask.testing import FlaskClient
+from helpers import CA_WITHDRAWAL, US_POSITION, bearer
 
 from api.extensions import db
 from api.models import DatasetVersion, PolicyPosition, TreatyAction
@@ -10,31 +11,22 @@ from api.write.versions import latest, snapshot_tables
 SENTINEL = "SENTINEL-curator-note-7f3a"
 
 
-@pytest.fixture
-def app(empty_app):
-    seed_small(empty_app)
-    return empty_app
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def written(client):
+def written(small_client):
     """A new treaty action and a new policy position, each with a public note and a curator's note."""
     auth = bearer("curator", "ann")
     action = CA_WITHDRAWAL | {"notes": "Public note.", "curator_notes": f"{SENTINEL} action"}
     position = US_POSITION | {"notes": "Public note.", "curator_notes": f"{SENTINEL} position"}
-    answers = [client.post("/api/v1/treaty-actions", json=action, headers=auth),
-               client.post("/api/v1/policy-positions", json=position, headers=auth)]
+    answers = [small_client.post("/api/v1/treaty-actions", json=action, headers=auth),
+               small_client.post("/api/v1/policy-positions", json=position, headers=auth)]
     assert [a.status_code for a in answers] == [201, 201]
     return answers
 
 
-def _public_urls(client) -> list[str]:
-    exports = client.get("/api/v1/exports").json
+def _public_urls(small_client) -> list[str]:
+    exports = small_client.get("/api/v1/exports").json
     names = [table["name"] for table in exports["tables"]]
     assert "treaty_actions" in names or any("action" in name for name in names), names
     first = db.session.scalar(db.select(DatasetVersion.version).filter_by(sequence=1))
@@ -66,9 +58,10 @@ def test_no_dataset_version_carries_a_curator_note(written):
     assert SENTINEL not in str(tables) and SENTINEL not in str(latest().changes)
 
 
-def test_no_public_answer_carries_a_curator_note(client, plain_client, written):
-    """Pages are outside the API contract: the scan reads every answer with the plain client."""
-    urls = _public_urls(client)
+def test_no_public_answer_carries_a_curator_note(small_app, small_client, written):
+    """Pages are outside the API contract: the scan reads every answer with a plain client."""
+    plain_client = FlaskClient(small_app, small_app.response_class)
+    urls = _public_urls(small_client)
     seen = 0
     for url in urls:
         response = plain_client.get(url)
@@ -77,16 +70,16 @@ def test_no_public_answer_carries_a_curator_note(client, plain_client, written):
         assert b"curator_notes" not in response.data, url
         seen += 1
     # the public note written with it is there: the scan reads the answers that show notes
-    assert b"Public note." in client.get("/api/v1/countries/CA/history").data
+    assert b"Public note." in small_client.get("/api/v1/countries/CA/history").data
     assert seen == len(urls) > 25
 
 
-def test_a_correction_of_the_curator_note_alone_publishes_no_change(client, written):
+def test_a_correction_of_the_curator_note_alone_publishes_no_change(small_client, written):
     auth = bearer("curator", "bob")
     before = latest().version
-    answer = client.post("/api/v1/treaty-actions/apmbc-ca-withdrawal/corrections", headers=auth | {"If-Match": '"r1"'},
+    answer = small_client.post("/api/v1/treaty-actions/apmbc-ca-withdrawal/corrections", headers=auth | {"If-Match": '"r1"'},
                          json={"reason": "working note", "changes": {"curator_notes": f"{SENTINEL} again"}})
     assert answer.status_code == 201 and answer.json["dataset_version"] is None
     assert latest().version == before
-    chain = client.get("/api/v1/revisions/treaty_action/apmbc-ca-withdrawal").json["revisions"]
+    chain = small_client.get("/api/v1/revisions/treaty_action/apmbc-ca-withdrawal").json["revisions"]
     assert len(chain) == 2 and all("curator_notes" not in r["record"] for r in chain)

@@ -19,6 +19,7 @@ def directives(response) -> dict:
             for part in response.headers["Cache-Control"].split(",")}
 
 
+@pytest.mark.usefixtures("frozen_clock")  # a cache hit expected: the cache key holds the day
 def test_a_read_tells_browsers_and_edges_how_long_and_names_its_keys(client):
     response = client.get("/api/v1/countries/FI")
     control = directives(response)
@@ -36,6 +37,7 @@ def test_a_read_tells_browsers_and_edges_how_long_and_names_its_keys(client):
     assert directives(pinned)["stale-while-revalidate"] == "86400"
 
 
+@pytest.mark.usefixtures("frozen_clock")  # a cache hit expected: the cache key holds the day
 def test_the_fast_path_sends_the_same_keys_and_policy(app_factory):
     front = app_factory(VERSION_CHECK_SECONDS=60)
     client = front.test_client()
@@ -126,6 +128,7 @@ def test_an_export_has_a_lifetime_and_its_key(client):
     assert response.headers["Surrogate-Key"] == "dataset exports"
 
 
+@pytest.mark.usefixtures("frozen_clock")  # pages for today: their ETag and cache key hold the day
 def test_html_pages_get_an_etag_a_304_gzip_and_a_lifetime(plain_client):
     page = plain_client.get("/", headers={"Accept-Encoding": "gzip"})
     assert page.status_code == 200 and page.headers["Content-Encoding"] == "gzip"

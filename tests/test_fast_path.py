@@ -1,15 +1,27 @@
 """The WSGI front door: a repeated read answered without Flask must be the same answer, and
 still pay its rate limit, get its request id, its 304 and its gzip."""
 import gzip
+import http.client
+import json
+import time
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
+from helpers import CA_WITHDRAWAL, bearer, make_app, serving
 
+from api.extensions import db
 from api.middleware import fast_path
 from api.middleware.response_cache import ENTRY_HEADERS, REPLAYED
+from api.read import snapshot
 
 PER_REQUEST = {"X-Cache", "X-Request-ID", "RateLimit-Remaining", "RateLimit-Reset", "Date"}
-URL = "/api/v1/countries/FI/status?as_of=2020-01-01"
+PATH = "/api/v1/countries/FI/status"
+URL = f"{PATH}?as_of=2020-01-01"
+
+# Every cached answer is keyed by the day (api/middleware/response_cache.py cache_key), so a hit
+# expected across two reads turns into a miss when a run crosses midnight: "today" is frozen.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture
@@ -66,15 +78,61 @@ def test_front_door_gzip_head_and_request_id(front):
     assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == plain.headers["ETag"]
 
 
-@pytest.mark.parametrize("headers", [{"Origin": "https://news.example"}, {"If-Modified-Since": "Sat, 01 Jan 2050 00:00:00 GMT"}])
-def test_requests_needing_more_go_to_flask(front, headers):
+@pytest.fixture
+def flask_calls(front):
+    """The paths of the requests the front door handed to Flask (its `inner` app): the proof of
+    which layer answered, since both write the same X-Cache values."""
+    calls = []
+    inner = front.wsgi_app.inner
+
+    def counting(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    front.wsgi_app.inner = counting
+    return calls
+
+
+@pytest.mark.parametrize("headers, query", [
+    ({"Origin": "https://news.example"}, ""),
+    ({"If-Modified-Since": "Sat, 01 Jan 2050 00:00:00 GMT"}, ""),
+    ({}, "&dataset_version={version}"),  # a pinned version: the front door never answers those
+])
+def test_requests_needing_more_go_to_flask(front, flask_calls, headers, query):
     client = front.test_client()
-    client.get(URL)
-    response = client.get(URL, headers=headers)
+    first = client.get(URL)
+    assert flask_calls == [PATH]  # a miss: Flask answered and cached it
+    assert client.get(URL).headers["X-Cache"] == "hit" and flask_calls == [PATH]  # the control: the front door
+    target = URL + query.format(version=first.headers["X-Dataset-Version"])
+    if target != URL:  # cached once under its own key, which the front door would find
+        assert client.get(target).headers["X-Cache"] == "miss" and flask_calls == [PATH, PATH]
+    response = client.get(target, headers=headers)
+    assert flask_calls == [PATH] * (3 if target != URL else 2), "the front door answered a request it leaves to Flask"
     if "Origin" in headers:
         assert response.headers["Access-Control-Allow-Origin"] == "*"
-    else:
+    elif headers:
         assert response.status_code == 304
+    else:
+        assert response.status_code == 200 and response.data == first.data
+
+
+def test_a_chunked_body_on_a_cached_read_is_refused_by_flask(front, flask_calls):
+    """A GET whose body comes chunked (no Content-Length) is a 415, as one with a length is,
+    even when the same URL's answer is cached: the front door hands it to Flask. Sent through a
+    real HTTP server, which is what turns a chunked body into a WSGI request without a length."""
+    client = front.test_client()
+    assert client.get(URL).status_code == 200 and client.get(URL).headers["X-Cache"] == "hit"
+    assert flask_calls == [PATH]
+    with serving(front) as base:
+        connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=10)
+        connection.request("GET", URL, body=iter([b"as_of=", b"2020-01-01"]),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"}, encode_chunked=True)
+        sent = connection.getresponse()
+        body = json.loads(sent.read())
+        connection.close()
+    assert (sent.status, sent.getheader("Content-Type")) == (415, "application/problem+json")
+    assert body["detail"].startswith("A GET request takes no body (got application/x-www-form-urlencoded)")
+    assert flask_calls == [PATH, PATH]
 
 
 def test_the_fast_path_was_reviewed_against_the_apps_hooks(app_factory):
@@ -129,3 +187,48 @@ def test_every_kind_of_read_is_the_same_answer_from_the_fast_path(front, url):
     drop = {"X-Cache", "X-Request-ID", "Date", "RateLimit-Remaining", "RateLimit-Reset"}
     assert sorted((k, v) for k, v in second.headers if k not in drop) == \
         sorted((k, v) for k, v in first.headers if k not in drop)
+
+
+class Later:
+    """api/read/snapshot.py's clock moved `seconds` ahead: the version check falls due without waiting."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.seconds
+
+    def perf_counter(self) -> float:
+        return time.perf_counter()
+
+
+def test_a_new_version_reaches_cached_reads_once_the_version_check_is_due(small_app, monkeypatch):
+    """As in production, a reader checks the current version at most every VERSION_CHECK_SECONDS
+    (every write test runs with 0): until the check is due it answers from the version it has, from
+    the front door; then the next read answers the new version, and is cached and fast again."""
+    url = "/api/v1/countries/CA/status?as_of=2026-09-01"
+    reader = make_app(small_app.config["SQLALCHEMY_DATABASE_URI"], VERSION_CHECK_SECONDS=60)
+    client = reader.test_client()
+    before = client.get(url)
+    assert (before.json["status"], before.headers["X-Cache"]) == ("state_party", "miss")
+    written = small_app.test_client().post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=bearer())
+    assert written.status_code == 201
+    new = written.json["dataset_version"]
+    assert new != before.headers["X-Dataset-Version"]
+
+    flask = reader.wsgi_app.inner
+    reader.wsgi_app.inner = lambda *args: pytest.fail("a read within the check interval went into Flask")
+    stale = client.get(url)  # within VERSION_CHECK_SECONDS: the version the reader has, by design
+    assert stale.headers["X-Cache"] == "hit" and stale.data == before.data
+
+    monkeypatch.setattr(snapshot, "time", Later(61))  # a minute later
+    reader.wsgi_app.inner = flask
+    fresh = client.get(url)
+    assert (fresh.headers["X-Dataset-Version"], fresh.headers["X-Cache"]) == (new, "miss")
+    # CA_WITHDRAWAL (a test record): deposited 2026-02-10, effective 2026-08-10, before the as_of
+    assert (fresh.json["status"], fresh.json["since"]) == ("withdrawn", "2026-08-10")
+    reader.wsgi_app.inner = lambda *args: pytest.fail("a repeated read of the new version went into Flask")
+    again = client.get(url)
+    assert again.headers["X-Cache"] == "hit" and again.data == fresh.data
+    with reader.app_context():
+        db.engine.dispose()

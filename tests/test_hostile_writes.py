@@ -6,20 +6,14 @@ import json
 
 import pytest
 from flask.testing import FlaskClient
-from helpers import NEW_SOURCE, US_POSITION, bearer, counts, seed_small
+from helpers import NEW_SOURCE, US_POSITION, bearer, counts
 
 
 @pytest.fixture
-def app(empty_app):
-    seed_small(empty_app)
-    return empty_app
-
-
-@pytest.fixture
-def post(app):
+def post(small_app):
     """POST raw bytes as a curator; asserts that no row changed whatever the answer."""
     headers = {**bearer("curator", "mallory"), "Content-Type": "application/json"}
-    client = FlaskClient(app, app.response_class)
+    client = FlaskClient(small_app, small_app.response_class)
     before = counts()
 
     def send(path: str, raw: bytes | str):
@@ -58,11 +52,10 @@ def test_control_characters_and_lone_surrogates_are_a_400_naming_the_field(post,
     assert mention in json.dumps(body.get("invalid_params", [])) + body["detail"]
 
 
-def test_tab_and_newline_stay_allowed_in_free_text(app, post):
+def test_tab_and_newline_stay_allowed_in_free_text(small_client, post):
     """Free text may have paragraphs; only the characters that corrupt storage or logs are refused."""
-    client = app.test_client()
     record = {**US_POSITION, "summary": "Line one.\nLine two.\tTabbed."}
-    response = client.post("/api/v1/policy-positions", json=record, headers=bearer("curator", "ann"))
+    response = small_client.post("/api/v1/policy-positions", json=record, headers=bearer("curator", "ann"))
     assert response.status_code == 201
     assert response.json["record"]["summary"] == "Line one.\nLine two.\tTabbed."
 

@@ -7,6 +7,10 @@ from helpers import edit, seed
 from api.extensions import db
 from api.models import DatasetVersion
 
+# Every cached answer is keyed by the day (api/middleware/response_cache.py cache_key), so a hit
+# expected across two reads turns into a miss when a run crosses midnight: "today" is frozen.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 
 def test_reads_carry_validators_and_versions(client):
     response = client.get("/api/v1/countries/FI")
@@ -88,6 +92,40 @@ def test_query_variants_of_one_read_share_one_cache_entry(app_factory):
                     "&region=Europe&&as_of=2001-01-01"):
         again = client.get(f"/api/v1/countries?{variant}")
         assert again.headers["X-Cache"] == "hit" and again.data == first.data, variant
+
+
+def counting_flask(front) -> list[str]:
+    """The URLs the front door hands to Flask: which layer answered each read."""
+    calls, inner = [], front.wsgi_app.inner
+
+    def counting(environ, start_response):
+        calls.append(f"{environ['PATH_INFO']}?{environ['QUERY_STRING']}".removesuffix("?"))
+        return inner(environ, start_response)
+
+    front.wsgi_app.inner = counting
+    return calls
+
+
+def test_the_least_recently_used_answer_is_evicted_first_also_through_the_front_door(app_factory):
+    """RESPONSE_CACHE_SIZE answers at most; a hit from the front door counts as a use."""
+    front = app_factory(VERSION_CHECK_SECONDS=60, RESPONSE_CACHE_SIZE=2)
+    client, flask = front.test_client(), counting_flask(front)
+    a, b, c = (f"/api/v1/treaties/apmbc/timeline?limit={n}" for n in (1, 2, 3))
+    assert [client.get(url).headers["X-Cache"] for url in (a, b, a)] == ["miss", "miss", "hit"]
+    assert flask == [a, b]  # the hit of `a` came from the front door, and made `b` the oldest
+    assert client.get(c).headers["X-Cache"] == "miss"
+    assert len(front.extensions["response_cache"].items) == 2
+    assert client.get(a).headers["X-Cache"] == "hit" and flask == [a, b, c]  # kept
+    assert client.get(b).headers["X-Cache"] == "miss" and flask == [a, b, c, b]  # evicted
+
+
+def test_an_answer_larger_than_a_quarter_of_the_byte_bound_is_not_cached(app_factory):
+    front = app_factory(VERSION_CHECK_SECONDS=60, RESPONSE_CACHE_BYTES=40_000)
+    client, flask = front.test_client(), counting_flask(front)
+    large, small = "/api/v1/countries?as_of=2020-01-01&limit=500&sort=-name", "/api/v1/treaties"
+    assert len(client.get(large).data) > 10_000 and len(client.get(small).data) < 5_000
+    assert [client.get(url).headers["X-Cache"] for url in (large, small)] == ["miss", "hit"]
+    assert flask == [large, small, large]  # the large one each time, through Flask
 
 
 @pytest.mark.slow  # thousands of varied reads

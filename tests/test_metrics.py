@@ -47,6 +47,7 @@ def test_metrics_are_off_without_a_token_and_need_it_when_on(client, monitored):
     assert on.get("/metrics", headers=TOKEN).mimetype == "text/plain"
 
 
+@pytest.mark.usefixtures("frozen_clock")  # a cache hit expected: the cache key holds the day
 def test_requests_are_counted_by_route_and_status_also_on_the_fast_path(monitored):
     client = monitored.test_client()
     route = "/api/v1/countries/<code>/status"

@@ -36,8 +36,9 @@ def fills_by_status(svg_text: str) -> dict[str, str]:
     """The colour each status is drawn in: a path's fill, or the colour under its hatch."""
     root = ET.fromstring(svg_text)
     pattern_colour = {p.get("id"): p.find(f"{SVG}rect").get("fill") for p in root.iter(f"{SVG}pattern")}
-    out = {}
-    for path in root.iter(f"{SVG}path"):
+    out, paths = {}, list(root.iter(f"{SVG}path"))
+    assert paths
+    for path in paths:
         fill = path.get("fill")
         hatch = re.fullmatch(r"url\(#(.+)\)", fill)
         out.setdefault(path.get("data-status"), set()).add(pattern_colour[hatch.group(1)] if hatch else fill)
@@ -248,8 +249,9 @@ def test_the_country_page_shows_the_names_in_the_six_un_languages(pages):
 
 
 def test_a_region_zoom_counts_the_states_of_that_region(app, pages):
-    expected = {}
-    for item in api_states(app, as_of=DAY, region="Europe"):
+    expected, europe = {}, api_states(app, as_of=DAY, region="Europe")
+    assert europe
+    for item in europe:
         expected[item["status"]] = expected.get(item["status"], 0) + 1
     body = re.sub(r"\s+", " ", pages.get(f"/?as_of={DAY}&region=Europe").get_data(as_text=True))
     legend = re.search(r'<ul class="legend">(.*?)</ul>', body).group(1)

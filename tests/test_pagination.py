@@ -3,24 +3,13 @@ version (and the day) of the first page, so a client never skips nor repeats an 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import CA_WITHDRAWAL, US_POSITION, bearer, seed_small
+from helpers import CA_WITHDRAWAL, US_POSITION, bearer
 
 
-@pytest.fixture
-def app(empty_app):
-    seed_small(empty_app)
-    return empty_app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def follow(client, url):
+def follow(small_client, url):
     items = []
     while url:
-        body = client.get(url).get_json()
+        body = small_client.get(url).get_json()
         items += body["items"]
         url = body["links"]["next"]
     return items
@@ -38,30 +27,30 @@ def key(item):
     ("/api/v1/treaties/apmbc/timeline?limit=1&sort=-date", "/api/v1/treaty-actions", CA_WITHDRAWAL),
     ("/api/v1/countries?limit=1&sort=-status_since&as_of=2026-09-01", "/api/v1/treaty-actions", CA_WITHDRAWAL),
 ])
-def test_a_write_between_two_pages_neither_skips_nor_repeats(client, url, write, record):
-    whole = follow(client, url)
-    first = client.get(url).get_json()
+def test_a_write_between_two_pages_neither_skips_nor_repeats(small_client, url, write, record):
+    whole = follow(small_client, url)
+    first = small_client.get(url).get_json()
     assert len(whole) > len(first["items"]) and first["links"]["next"]
-    assert client.post(write, json=record, headers=bearer()).status_code == 201
-    after = follow(client, url)
+    assert small_client.post(write, json=record, headers=bearer()).status_code == 201
+    after = follow(small_client, url)
     assert [key(i) for i in after] != [key(i) for i in whole]  # the write did move this list
-    items = first["items"] + follow(client, first["links"]["next"])
+    items = first["items"] + follow(small_client, first["links"]["next"])
     assert [key(i) for i in items] == [key(i) for i in whole]
 
 
-def test_next_and_prev_pin_the_version_and_day_of_the_page_unless_the_request_did(client):
-    body = client.get("/api/v1/countries?limit=1").get_json()
+def test_next_and_prev_pin_the_version_and_day_of_the_page_unless_the_request_did(small_client):
+    body = small_client.get("/api/v1/countries?limit=1").get_json()
     query = parse_qs(urlsplit(body["links"]["next"]).query)
     assert query["dataset_version"] == [body["dataset_version"]] and query["as_of"] == [body["as_of"]]
     assert "dataset_version" not in body["links"]["first"]  # the first page starts afresh
-    second = client.get(body["links"]["next"]).get_json()
+    second = small_client.get(body["links"]["next"]).get_json()
     assert parse_qs(urlsplit(second["links"]["prev"]).query)["dataset_version"] == [body["dataset_version"]]
     assert second["links"]["next"].count("dataset_version") == 1
-    changes = client.get("/api/v1/changes?limit=1").get_json()
+    changes = small_client.get("/api/v1/changes?limit=1").get_json()
     query = parse_qs(urlsplit(changes["links"]["next"]).query)
     assert query["dataset_version"] == [changes["dataset_version"]] and "as_of" not in query  # no as_of there
 
 
-def test_ignorable_parameters_are_not_carried_into_links(client):
-    body = client.get("/api/v1/changes?limit=1&_=1733200000000&utm_source=news").get_json()
+def test_ignorable_parameters_are_not_carried_into_links(small_client):
+    body = small_client.get("/api/v1/changes?limit=1&_=1733200000000&utm_source=news").get_json()
     assert "utm_source" not in body["links"]["next"] and "_=" not in body["links"]["next"]

@@ -21,6 +21,7 @@ def test_an_unknown_api_key_is_a_401_problem_not_an_anonymous_read(keyed, key):
     assert client.get("/api/v1/treaties", headers={"X-API-Key": key}).status_code == 401
 
 
+@pytest.mark.usefixtures("frozen_clock")  # a cache hit expected: the cache key holds the day
 def test_a_known_key_reads_with_its_limit(keyed):
     client = keyed.test_client()
     response = client.get(URL, headers={"X-API-Key": "k-1234567890"})

@@ -74,6 +74,7 @@ POISONABLE = ["/api/v1/changes.atom", "/api/v1/countries/FI/changes.atom", "/api
 PUBLIC = "https://treaty-status.example.org"
 
 
+@pytest.mark.usefixtures("frozen_clock")  # a cache hit expected: the cache key holds the day
 @pytest.mark.parametrize("trust_host", [False, True])
 def test_a_poisoned_host_cannot_change_what_the_next_client_gets(app_factory, trust_host):
     """A first request with a hostile Host and X-Forwarded-Host fills the response cache; every

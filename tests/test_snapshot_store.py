@@ -56,6 +56,23 @@ def test_eviction_by_bytes_keeps_the_current_version(versions):
     assert list(tiny.snapshots) == [current]
 
 
+def test_a_pinned_version_read_again_is_kept_before_one_read_longer_ago(empty_app, seed_dir, versions):
+    """Least recently used, not first built: reading a pinned version again keeps it."""
+    edit(seed_dir / "policies" / "US.yaml", "us-2022-06-21-use", restriction="Everywhere but Korea")
+    assert seed(empty_app, seed_dir).exit_code == 0  # a fourth version: three pinned ones
+    oldest, older, old = versions
+    kept = _fresh_store(max_bytes=1)
+    current = kept.last_check[1]
+    assert current not in versions
+    sizes = {version: SnapshotStore().get(version).size for version in (*versions, current)}
+    kept.max_bytes = sum(sizes.values()) - 1  # all four do not fit; any three do
+    for version in (current, oldest, older):
+        kept.get(version)
+    kept.get(oldest)  # read again: `older` is now the least recently used
+    kept.get(old)
+    assert list(kept.snapshots) == [current, oldest, old]
+
+
 def test_a_pinned_version_comes_back_after_eviction_with_identical_bytes(empty_app, versions):
     first, _, current = versions
     client = empty_app.test_client()

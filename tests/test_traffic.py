@@ -98,6 +98,31 @@ def test_request_id_is_echoed_or_made_and_logged(client):
     assert {"method", "path", "ms", "ip", "dataset_version"} <= set(collect.lines[0])
 
 
+def test_the_front_door_writes_an_access_log_line_for_each_answer_it_gives(app_factory):
+    """A cached read answered without Flask (VERSION_CHECK_SECONDS > 0, as in production) is
+    logged like one Flask answers: one line each, with its id, status, cache and bytes."""
+    front = app_factory(VERSION_CHECK_SECONDS=60)
+    client, url = front.test_client(), "/api/v1/countries/FI/status"
+    collect, logger = Collect(), logging.getLogger("api.access")
+    logger.addHandler(collect)
+    try:
+        miss = client.get(url, query_string={"as_of": "2019-05-05"})
+        front.wsgi_app.inner = lambda *args: pytest.fail("a repeated read went into Flask")
+        hit = client.get(url, query_string={"as_of": "2019-05-05"}, headers={"X-Request-ID": "desk-9"})
+        revalidated = client.get(url, query_string={"as_of": "2019-05-05"}, headers={"If-None-Match": hit.headers["ETag"]})
+    finally:
+        logger.removeHandler(collect)
+    assert [line["cache"] for line in collect.lines] == ["miss", "hit", "hit"]
+    responses = [miss, hit, revalidated]
+    assert [line["status"] for line in collect.lines] == [r.status_code for r in responses] == [200, 200, 304]
+    assert [line["request_id"] for line in collect.lines] == [r.headers["X-Request-ID"] for r in responses]
+    assert collect.lines[1]["request_id"] == "desk-9"
+    for line in collect.lines[1:]:
+        assert (line["method"], line["path"], line["query"]) == ("GET", url, "as_of=2019-05-05")
+        assert line["dataset_version"] == miss.headers["X-Dataset-Version"] and line["ms"] >= 0
+    assert collect.lines[1]["bytes"] == hit.headers["Content-Length"] == str(len(hit.data))
+
+
 @pytest.mark.parametrize("name", ["api_key", "token", "access_token", "password"])
 def test_credentials_in_the_query_are_refused_and_never_logged_or_echoed(client, name):
     """A key pasted into a URL: a 400 that says where keys go; neither the problem (its `instance`)

@@ -60,3 +60,24 @@ def test_seed_refuses_to_undo_api_writes_that_were_not_written_back(empty_app, s
     assert client.get("/api/v1/sources/t-aca-2026-01").json["title"] == "Countries leave the treaty"
     writeback(empty_app, seed_dir)
     assert seed(empty_app, seed_dir, "--prune").output.strip() == "seed: nothing to change"
+
+
+def test_seed_force_loads_the_files_over_api_writes_not_written_back(empty_app, seed_dir):
+    seed(empty_app, seed_dir)
+    title = next(s["title"] for s in yaml.safe_load((seed_dir / "sources" / "facts.yaml").read_text())
+                 if s["id"] == "t-aca-2026-01")
+    client, auth = empty_app.test_client(), bearer()
+    client.post("/api/v1/sources/t-aca-2026-01/corrections", headers=auth | {"If-Match": '"r1"'},
+                json={"reason": "Title as published.", "changes": {"title": "Countries leave the treaty"}})
+    assert client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth).status_code == 201
+    assert seed(empty_app, seed_dir, "--prune").exit_code == 1  # the control: refused without --force
+
+    forced = seed(empty_app, seed_dir, "--prune", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert client.get("/api/v1/sources/t-aca-2026-01").json["title"] == title != "Countries leave the treaty"
+    history = [item["record"]["id"] for item in client.get("/api/v1/countries/CA/history").json["items"]]
+    assert history and CA_WITHDRAWAL["id"] not in history  # pruned: Canada's own acts remain
+    assert client.get("/api/v1/countries/CA/status?as_of=2026-09-01").json["status"] == "state_party"
+    revisions = client.get("/api/v1/revisions/source/t-aca-2026-01").json["revisions"]
+    assert [(r["revision"], r["author"]) for r in revisions][-1] == (3, "seed")  # undone, and on the record
+    assert seed(empty_app, seed_dir, "--prune").output.strip() == "seed: nothing to change"

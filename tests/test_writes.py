@@ -1,57 +1,46 @@
 """Curators' writes: new records and corrections, validated like seed files, append-only."""
 import pytest
-from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, counts, seed_small
+from helpers import CA_WITHDRAWAL, NEW_SOURCE, US_POSITION, bearer, counts
 
 from api.extensions import db
 from api.models import DatasetVersion, RecordRevision, TreatyAction
 
 
 @pytest.fixture
-def app(empty_app):
-    seed_small(empty_app)
-    return empty_app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def auth(app):
+def auth(small_app):
     return bearer("curator", "ann")
 
 
-def test_a_new_treaty_action_is_stored_published_and_read(client, auth):
-    before = client.get("/api/v1/countries/CA/status").json
-    response = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
+def test_a_new_treaty_action_is_stored_published_and_read(small_client, auth):
+    before = small_client.get("/api/v1/countries/CA/status").json
+    response = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
     assert response.status_code == 201
     assert response.headers["Location"] == "/api/v1/revisions/treaty_action/apmbc-ca-withdrawal"
     assert response.headers["ETag"] == '"r1"'
     body = response.json
     assert (body["revision"], body["supersedes"], body["author"]) == (1, None, "ann")
     assert body["record"]["effective"] == "2026-08-10" and body["dataset_version"] != before["dataset_version"]
-    status = client.get("/api/v1/countries/CA/status?as_of=2026-09-01").json
+    status = small_client.get("/api/v1/countries/CA/status?as_of=2026-09-01").json
     assert status["status"] == "withdrawn" and status["caused_by"]["id"] == "apmbc-ca-withdrawal"
     assert status["dataset_version"] == body["dataset_version"]
-    history = client.get("/api/v1/countries/CA/history").json["items"]
+    history = small_client.get("/api/v1/countries/CA/history").json["items"]
     assert "apmbc-ca-withdrawal" in [item["record"]["id"] for item in history]
 
 
-def test_a_write_is_a_typed_change_of_a_new_dataset_version(client, auth):
-    response = client.post("/api/v1/policy-positions", json=US_POSITION, headers=auth)
+def test_a_write_is_a_typed_change_of_a_new_dataset_version(small_client, auth):
+    response = small_client.post("/api/v1/policy-positions", json=US_POSITION, headers=auth)
     version = db.session.get(DatasetVersion, response.json["dataset_version"])
     assert version.changes == [{"table": "policy_position", "id": "us-2026-03-01-use", "change": "added",
                                 "kind": "event"}]
-    policies = client.get("/api/v1/countries/US/policies?dimension=use&as_of=2026-04-01").json["items"]
+    policies = small_client.get("/api/v1/countries/US/policies?dimension=use&as_of=2026-04-01").json["items"]
     assert [p["id"] for p in policies] == ["us-2026-03-01-use"]
 
 
-def test_a_new_source_can_then_be_cited(client, auth):
-    assert client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth).status_code == 201
+def test_a_new_source_can_then_be_cited(small_client, auth):
+    assert small_client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth).status_code == 201
     cited = CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}
-    assert client.post("/api/v1/treaty-actions", json=cited, headers=auth).status_code == 201
-    assert client.get(f"/api/v1/sources/{NEW_SOURCE['id']}").json["cited_by"] == [
+    assert small_client.post("/api/v1/treaty-actions", json=cited, headers=auth).status_code == 201
+    assert small_client.get(f"/api/v1/sources/{NEW_SOURCE['id']}").json["cited_by"] == [
         {"type": "treaty_action", "id": "apmbc-ca-withdrawal"}]
 
 
@@ -72,31 +61,31 @@ def test_a_new_source_can_then_be_cited(client, auth):
     ("/api/v1/sources", {"url": "not a url"}, 400, "url"),
     ("/api/v1/sources", {"id": "t-untc-status"}, 409, "id"),
 ])
-def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(client, auth, path, change, status, field):
+def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(small_client, auth, path, change, status, field):
     base = {"/api/v1/treaty-actions": CA_WITHDRAWAL, "/api/v1/policy-positions": US_POSITION,
             "/api/v1/sources": NEW_SOURCE}[path]
     before = counts()
-    response = client.post(path, json=base | change, headers=auth)
+    response = small_client.post(path, json=base | change, headers=auth)
     assert response.status_code == status and response.mimetype == "application/problem+json"
     assert field in [p["name"] for p in response.json["invalid-params"]]
     db.session.expire_all()
     assert counts() == before
 
 
-def test_a_body_that_is_not_a_json_object_is_400(client, auth):
-    response = client.post("/api/v1/sources", data="[1]", content_type="application/json", headers=auth)
+def test_a_body_that_is_not_a_json_object_is_400(small_client, auth):
+    response = small_client.post("/api/v1/sources", data="[1]", content_type="application/json", headers=auth)
     assert response.status_code == 400 and "JSON object" in response.json["detail"]
 
 
-def test_a_correction_is_a_new_revision_and_the_chain_keeps_the_old_one(client, auth):
-    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
+def test_a_correction_is_a_new_revision_and_the_chain_keeps_the_old_one(small_client, auth):
+    small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth)
     correction = {"reason": "The deposit was on 11 February (C.N.1.2026).",
                   "changes": {"date": "2026-02-11", "effective": "2026-08-11"}}
-    response = client.post("/api/v1/treaty-actions/apmbc-ca-withdrawal/corrections", json=correction,
+    response = small_client.post("/api/v1/treaty-actions/apmbc-ca-withdrawal/corrections", json=correction,
                            headers=auth | {"If-Match": '"r1"'})
     assert response.status_code == 201 and response.headers["ETag"] == '"r2"'
     assert (response.json["revision"], response.json["supersedes"]) == (2, 1)
-    chain = client.get("/api/v1/revisions/treaty_action/apmbc-ca-withdrawal")
+    chain = small_client.get("/api/v1/revisions/treaty_action/apmbc-ca-withdrawal")
     assert chain.headers["ETag"] == '"r2"'
     said = [(r["record"]["date"], r["author"], r["reason"]) for r in chain.json["revisions"]]
     assert said == [("2026-02-10", "ann", "recorded through the API"),
@@ -108,14 +97,14 @@ def test_a_correction_is_a_new_revision_and_the_chain_keeps_the_old_one(client, 
     assert db.session.get(TreatyAction, "apmbc-ca-withdrawal").date.isoformat() == "2026-02-11"
 
 
-def test_seed_loaded_records_have_a_chain_too_and_can_be_corrected(client, auth):
-    chain = client.get("/api/v1/revisions/treaty_action/apmbc-fi-accession").json
+def test_seed_loaded_records_have_a_chain_too_and_can_be_corrected(small_client, auth):
+    chain = small_client.get("/api/v1/revisions/treaty_action/apmbc-fi-accession").json
     assert [(r["revision"], r["author"]) for r in chain["revisions"]] == [(1, "seed")]
     assert "treaty_actions/apmbc.yaml" in chain["revisions"][0]["reason"]
-    response = client.post("/api/v1/sources/t-aca-2026-01/corrections", headers=auth | {"If-Match": '"r1"'},
+    response = small_client.post("/api/v1/sources/t-aca-2026-01/corrections", headers=auth | {"If-Match": '"r1"'},
                            json={"reason": "Title as published.", "changes": {"title": "Countries leave the treaty"}})
     assert response.status_code == 201
-    assert client.get("/api/v1/sources/t-aca-2026-01").json["title"] == "Countries leave the treaty"
+    assert small_client.get("/api/v1/sources/t-aca-2026-01").json["title"] == "Countries leave the treaty"
 
 
 @pytest.mark.parametrize("headers, body, status, field", [
@@ -128,9 +117,9 @@ def test_seed_loaded_records_have_a_chain_too_and_can_be_corrected(client, auth)
     ({"If-Match": '"r1"'}, {"reason": "x", "changes": {"kind": "leaving"}}, 400, "kind"),
     ({"If-Match": '"r1"'}, {"reason": "x", "changes": {"date": "2012-01-09"}}, 422, None),
 ])
-def test_bad_corrections_are_refused_and_change_nothing(client, auth, headers, body, status, field):
+def test_bad_corrections_are_refused_and_change_nothing(small_client, auth, headers, body, status, field):
     before = counts()
-    response = client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", json=body,
+    response = small_client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", json=body,
                            headers=auth | headers)
     assert response.status_code == status and response.mimetype == "application/problem+json"
     if field:
@@ -141,46 +130,77 @@ def test_bad_corrections_are_refused_and_change_nothing(client, auth, headers, b
     assert counts() == before
 
 
-def test_a_stale_if_match_cannot_overwrite_a_newer_revision(client, auth):
+def test_a_stale_if_match_cannot_overwrite_a_newer_revision(small_client, auth):
     url = "/api/v1/policy-positions/us-2014-09-23-use/corrections"
-    first = client.post(url, json={"reason": "a", "changes": {"notes": "first"}}, headers=auth | {"If-Match": '"r1"'})
-    second = client.post(url, json={"reason": "b", "changes": {"notes": "second"}}, headers=auth | {"If-Match": '"r1"'})
+    first = small_client.post(url, json={"reason": "a", "changes": {"notes": "first"}}, headers=auth | {"If-Match": '"r1"'})
+    second = small_client.post(url, json={"reason": "b", "changes": {"notes": "second"}}, headers=auth | {"If-Match": '"r1"'})
     assert (first.status_code, second.status_code) == (201, 412)
-    assert client.get("/api/v1/countries/US/history").json["items"][0]["record"]["notes"] == "first"
+    assert small_client.get("/api/v1/countries/US/history").json["items"][0]["record"]["notes"] == "first"
 
 
-def test_an_unknown_record_or_table_is_404(client, auth):
-    missing = client.post("/api/v1/sources/nope/corrections", json={"reason": "x", "changes": {"title": "t"}},
+def test_an_unknown_record_or_table_is_404(small_client, auth):
+    missing = small_client.post("/api/v1/sources/nope/corrections", json={"reason": "x", "changes": {"title": "t"}},
                           headers=auth | {"If-Match": '"r1"'})
     assert missing.status_code == 404
-    assert client.get("/api/v1/revisions/treaty_action/nope").status_code == 404
-    assert client.get("/api/v1/revisions/people/ann").status_code == 404
+    assert small_client.get("/api/v1/revisions/treaty_action/nope").status_code == 404
+    assert small_client.get("/api/v1/revisions/people/ann").status_code == 404
 
 
-def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(client, auth):
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(small_client, auth):
     headers = auth | {"Idempotency-Key": "c0ffee"}
-    first = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
-    retry = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
+    first = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
+    retry = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json == first.json and retry.headers["Location"] == first.headers["Location"]
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert db.session.query(RecordRevision).filter_by(record_id="apmbc-ca-withdrawal").count() == 1
 
 
-def test_the_same_idempotency_key_with_another_body_is_422(client, auth):
+def test_the_same_idempotency_key_with_another_body_is_422(small_client, auth):
     headers = auth | {"Idempotency-Key": "c0ffee"}
-    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
+    small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=headers)
     before = counts()
-    other = client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"notes": "other"}, headers=headers)
+    other = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"notes": "other"}, headers=headers)
     assert other.status_code == 422 and other.json["invalid-params"][0]["name"] == "Idempotency-Key"
     assert counts() == before
 
 
-def test_undoing_a_correction_publishes_a_new_version_with_a_distinct_name(client, auth):
+@pytest.mark.parametrize("length, status", [(0, 400), (1, 201), (200, 201), (201, 400)])
+def test_an_idempotency_key_is_1_to_200_characters(small_client, auth, length, status):
+    """openapi.yaml (IdempotencyKey): minLength 1, maxLength 200; a key outside is refused before
+    anything is written, naming the header."""
+    before = counts()
+    response = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL,
+                                 headers=auth | {"Idempotency-Key": "k" * length})
+    assert response.status_code == status, response.json
+    if status == 400:
+        assert response.json["invalid-params"] == [{"name": "Idempotency-Key", "reason": "1 to 200 characters."}]
+        assert counts() == before
+    else:
+        assert db.session.get(TreatyAction, CA_WITHDRAWAL["id"]) is not None
+
+
+def test_idempotency_keys_belong_to_the_token_that_sent_them(small_client, auth):
+    """Two curators who happen to pick the same key do not see each other's answers: for another
+    token the key is new (no replay, no 422 for a different body)."""
+    key = {"Idempotency-Key": "same-key"}
+    first = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth | key)
+    assert first.status_code == 201
+    bob = bearer("curator", "bob")
+    other_body = small_client.post("/api/v1/policy-positions", json=US_POSITION, headers=bob | key)
+    assert other_body.status_code == 201 and "Idempotent-Replayed" not in other_body.headers
+    assert other_body.json["author"] == "bob"
+    same_body = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=bearer("curator", "cy") | key)
+    assert same_body.status_code == 409 and "Idempotent-Replayed" not in same_body.headers  # written anew: exists
+    replay = small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=auth | key)
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json == first.json  # the control
+
+
+def test_undoing_a_correction_publishes_a_new_version_with_a_distinct_name(small_client, auth):
     url = "/api/v1/policy-positions/us-2014-09-23-use/corrections"
-    original = client.get("/api/v1/revisions/policy_position/us-2014-09-23-use").json["revisions"][0]["record"]
-    client.post(url, json={"reason": "a", "changes": {"notes": "wrong"}}, headers=auth | {"If-Match": '"r1"'})
-    undo = client.post(url, json={"reason": "undo", "changes": {"notes": original["notes"]}},
+    original = small_client.get("/api/v1/revisions/policy_position/us-2014-09-23-use").json["revisions"][0]["record"]
+    small_client.post(url, json={"reason": "a", "changes": {"notes": "wrong"}}, headers=auth | {"If-Match": '"r1"'})
+    undo = small_client.post(url, json={"reason": "undo", "changes": {"notes": original["notes"]}},
                        headers=auth | {"If-Match": '"r2"'})
     assert undo.status_code == 201
     names = [v.version for v in db.session.scalars(db.select(DatasetVersion))]
@@ -201,16 +221,15 @@ def hold_write_lock(url: str):
     return connection
 
 
-def test_a_writer_waits_for_the_lock_a_bounded_time_then_a_retry_writes_once(app, auth):
+def test_a_writer_waits_for_the_lock_a_bounded_time_then_a_retry_writes_once(small_app, small_client, auth):
     import time
-    app.config["WRITE_LOCK_TIMEOUT"] = 1
-    client = app.test_client()
+    small_app.config["WRITE_LOCK_TIMEOUT"] = 1
     headers = auth | {"Idempotency-Key": "lock-busy-1"}
     before = counts()
-    holder = hold_write_lock(app.config["SQLALCHEMY_DATABASE_URI"])
+    holder = hold_write_lock(small_app.config["SQLALCHEMY_DATABASE_URI"])
     try:
         started = time.perf_counter()
-        busy = client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
+        busy = small_client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
         waited = time.perf_counter() - started
         assert busy.status_code == 503 and int(busy.headers["Retry-After"]) > 0, busy.json
         assert "Another write is in progress" in busy.json["detail"]
@@ -220,8 +239,8 @@ def test_a_writer_waits_for_the_lock_a_bounded_time_then_a_retry_writes_once(app
         holder.close()
     db.session.rollback()
     assert counts() == before
-    first = client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
-    again = client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
+    first = small_client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
+    again = small_client.post("/api/v1/policy-positions", json=US_POSITION, headers=headers)
     assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     db.session.rollback()
     after = counts()
@@ -229,20 +248,20 @@ def test_a_writer_waits_for_the_lock_a_bounded_time_then_a_retry_writes_once(app
     assert after["DatasetVersion"] == before["DatasetVersion"] + 1
 
 
-def test_the_newest_version_is_the_last_published_whatever_the_clocks_say(app, client, auth):
+def test_the_newest_version_is_the_last_published_whatever_the_clocks_say(small_app, small_client, auth):
     """Two instances with skewed clocks: the version published second is newer even when its
     writer's clock said it was earlier (issue 13: chosen by a database sequence, not by clocks)."""
     from datetime import datetime
 
     from api.read.database import latest_version
-    first = client.post("/api/v1/policy-positions", json=US_POSITION, headers=auth).json["dataset_version"]
+    first = small_client.post("/api/v1/policy-positions", json=US_POSITION, headers=auth).json["dataset_version"]
     db.session.get(DatasetVersion, first).loaded_at = datetime(2099, 1, 1)  # a clock far ahead
     db.session.commit()
-    second = client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth).json["dataset_version"]
+    second = small_client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth).json["dataset_version"]
     assert second != first
     sequences = {v.version: v.sequence for v in db.session.scalars(db.select(DatasetVersion))}
     assert sequences[second] == sequences[first] + 1 == max(sequences.values())
     assert latest_version() == second
-    assert client.get("/api/v1/dataset").json["version"] == second
-    changed = [c["id"] for c in client.get("/api/v1/changes?since=1997-01-01").json["items"] if c.get("recorded_in")]
+    assert small_client.get("/api/v1/dataset").json["version"] == second
+    changed = [c["id"] for c in small_client.get("/api/v1/changes?since=1997-01-01").json["items"] if c.get("recorded_in")]
     assert sorted(changed) == sorted(["us-2026-03-01-use", NEW_SOURCE["id"]])  # the clock-skewed one too
