@@ -37,12 +37,13 @@ def _treaty(real: dict) -> dict:
             "short_name": "Synthetic treaty", "aliases": [], "untc_reference": None}
 
 
-def _actions(states: list[str], count: int, treaty: dict, sources: list[str]) -> list[dict]:
-    """About `count` actions: per state a signature, an accession, then declarations."""
+def _actions(states: dict[str, dict], count: int, treaty: dict, sources: list[str]) -> list[dict]:
+    """About `count` actions: per state a signature, an accession, then declarations (none before
+    the state existed: seed validation refuses an act of a state that did not exist yet)."""
     rules, per_state = rules_of(treaty), max(3, -(-count // len(states)))
     actions = []
-    for number, iso2 in enumerate(states):
-        signed = date(1998, 1, 1) + timedelta(days=number)
+    for number, iso2 in enumerate(sorted(states)):
+        signed = max(date(1998, 1, 1), states[iso2].get("exists_from") or date.min) + timedelta(days=number)
         acceded = signed + timedelta(days=400)
         base = {"state": iso2, "treaty": "synthetic", "date_precision": "day", "confidence": "single_source",
                 "sources": sources, "notes": "Synthetic benchmark record."}
@@ -83,7 +84,7 @@ def build(scale: int, target: Path, validate: bool = True) -> dict[str, int]:
     extra_actions = max(len(real["treaty_action"]) * scale - len(real["treaty_action"]), 3 * len(states))
     extra_positions = len(real["policy_position"]) * (scale - 1)
     (target / "treaties.yaml").write_text(yaml.safe_dump([treaty, _treaty(treaty)], sort_keys=False))
-    actions = _actions(states, extra_actions, treaty, sources)
+    actions = _actions(real["state"], extra_actions, treaty, sources)
     (target / "treaty_actions" / "synthetic.yaml").write_text(yaml.safe_dump(actions, sort_keys=False))
     positions = _positions(states, extra_positions, sources) if extra_positions else {}
     for iso2, items in positions.items():
