@@ -246,3 +246,45 @@ def test_the_newest_version_is_the_last_published_whatever_the_clocks_say(app, c
     assert client.get("/api/v1/dataset").json["version"] == second
     changed = [c["id"] for c in client.get("/api/v1/changes?since=1997-01-01").json["items"] if c.get("recorded_in")]
     assert sorted(changed) == sorted(["us-2026-03-01-use", NEW_SOURCE["id"]])  # the clock-skewed one too
+
+
+def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(app, client, auth):
+    """Issue 19: a curator's write stores the records written since the last full snapshot, not
+    every table; its tables, and the snapshot built from them, are those of a full snapshot."""
+    import json
+    import zlib
+
+    from api.read.snapshot_data import build
+    from api.write.versions import content_hashes, content_sums, current_tables, latest, snapshot_tables
+    full = latest()
+    assert full is not None and full.snapshot_base is None  # `flask seed` stores every table
+    client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth)
+    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}, headers=auth)
+    client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
+                json={"reason": "A test correction.", "changes": {"confidence": "single_source"}})
+    version = latest()
+    assert version is not None and version.snapshot_base == full.version
+    stored = json.loads(zlib.decompress(version.snapshot))
+    assert {table: [r.get("id") for r in records] for table, records in stored.items()} == {
+        "source": [NEW_SOURCE["id"]], "treaty_action": ["apmbc-ca-withdrawal", "apmbc-fi-accession"]}
+    tables = current_tables()
+    assert snapshot_tables(version) == tables
+    assert version.content_hash == content_hashes(tables)[1]  # the sums, updated write by write, are the tables'
+    assert version.content_sums == content_sums(tables)
+    rebuilt = build(version, db.session.get(DatasetVersion, full.version).snapshot)
+    payload = json.dumps(tables, sort_keys=True, separators=(",", ":")).encode()
+    whole = build(type("Stored", (), {"version": version.version, "loaded_at": version.loaded_at,
+                                      "snapshot": zlib.compress(payload)})())
+    for name in ("sources", "treaties", "states"):
+        assert list(map(repr, getattr(rebuilt, name).values())) == list(map(repr, getattr(whole, name).values()))
+    for name in ("treaty_actions", "policy_positions", "obligation_events"):
+        assert list(map(repr, getattr(rebuilt, name))) == list(map(repr, getattr(whole, name)))
+
+
+def test_a_correction_of_unpublished_fields_only_publishes_no_version(client, auth):
+    from api.write.versions import latest
+    before = latest().version
+    response = client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
+                           json={"reason": "A note for curators.", "changes": {"curator_notes": "check the UNTC"}})
+    assert response.status_code == 201 and response.json["dataset_version"] is None
+    assert latest().version == before

@@ -40,7 +40,8 @@ def _record_type(fields: tuple[str, ...]) -> type[Record]:
 
 
 class StoredVersion(Protocol):
-    """What a snapshot is built from: a DatasetVersion, or a row of its version, loaded_at and snapshot."""
+    """What a snapshot is built from: a DatasetVersion, or a row of its version, loaded_at and snapshot
+    (every table, or the records written since `base`'s full snapshot when build() is given `base`)."""
     @property
     def version(self) -> str: ...
     @property
@@ -106,16 +107,41 @@ def _parse(payload: bytes) -> dict[str, list[Record]]:
     return tables
 
 
+# Each table's key: a version's tables list their records in this key's order.
+TABLE_KEYS = {"source": "id", "treaty": "slug", "state": "iso2", "treaty_action": "id",
+              "policy_position": "id", "obligation_event": "id"}
+R = TypeVar("R")
+
+
+def merged(tables: dict[str, list[R]], written: dict[str, list[R]],
+           key_of: Callable[[R, str], str]) -> dict[str, list[R]]:
+    """`tables` with the records of `written` added or put in place of those with the same key,
+    each table still in key order: the tables of a version stored as its changes since a full
+    snapshot (`snapshot_base`). `key_of(record, field)` reads a key from a record."""
+    result = dict(tables)
+    for table, records in written.items():
+        key = TABLE_KEYS[table]
+        by_key = {key_of(record, key): record for record in tables.get(table, [])}
+        by_key.update((key_of(record, key), record) for record in records)
+        result[table] = [by_key[k] for k in sorted(by_key)]
+    return result
+
+
 def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
     for record in records:
         record.sources = by_authority(sources[s] for s in record.sources)
     return records
 
 
-def build(version: StoredVersion) -> Snapshot:
-    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot)."""
+def build(version: StoredVersion, base: bytes | None = None) -> Snapshot:
+    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot);
+    `base`: the stored full snapshot its own holds the changes to (DatasetVersion.snapshot_base)."""
     payload = zlib.decompress(version.snapshot)
     tables = _parse(payload)
+    if base is not None:
+        full = zlib.decompress(base)
+        tables = merged(_parse(full), tables, getattr)
+        payload += full  # for the size estimate only
     sources = {r.id: r for r in tables["source"]}
     states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
     for state in states:

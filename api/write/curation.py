@@ -20,7 +20,7 @@ from api.write import revisions
 from api.write.record_schemas import CorrectionIn
 from api.write.records import MODELS, apply_table, clean_record, one_record_diff, row_as_record
 from api.write.seed_files import RECORD_CHECKS, SEED_FILES
-from api.write.versions import record_version, typed_changes
+from api.write.versions import published, record_written, typed_changes
 
 WRITABLE = ("treaty_action", "policy_position", "obligation_event", "source")
 correction_in = CorrectionIn()
@@ -66,9 +66,14 @@ def check(table: str, key: str, record: dict) -> None:
 
 def _save(table: str, key: str, clean: dict, fields: dict | None, author: str, reason: str) -> Written:
     model = MODELS[table]
+    row = db.session.get(model, key)
+    before = None if row is None else published(row)
     diff = one_record_diff(key, clean, fields)
-    apply_table(model, diff, {s.id: s for s in db.session.scalars(db.select(Source))})
-    version = record_version(typed_changes({table: diff}))
+    cited = db.select(Source).where(Source.id.in_(clean.get("sources", [])))
+    apply_table(model, diff, {s.id: s for s in db.session.scalars(cited)})
+    row = db.session.get(model, key)
+    db.session.expire(row)  # read back as stored, as a full snapshot would read it
+    version = record_written(table, before, published(row), typed_changes({table: diff}))
     name = version.version if version else None
     previous = revisions.latest_number(table, key)
     revision = revisions.append(table, key, revisions.as_seed_record(table, clean), author, reason, name, previous)
