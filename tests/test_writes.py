@@ -248,30 +248,39 @@ def test_the_newest_version_is_the_last_published_whatever_the_clocks_say(app, c
     assert sorted(changed) == sorted(["us-2026-03-01-use", NEW_SOURCE["id"]])  # the clock-skewed one too
 
 
-def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(app, client, auth):
-    """Issue 19: a curator's write stores the records written since the last full snapshot, not
-    every table; its tables, and the snapshot built from them, are those of a full snapshot."""
+@pytest.mark.parametrize("per_version", [500, 1])
+def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(app, client, auth, monkeypatch,
+                                                                                per_version):
+    """Issue 19: a curator's write stores the records written since its base (the last full
+    snapshot, or once CHANGES_PER_VERSION were written, the previous version), not every table;
+    its tables, content hash and built snapshot are those of a full snapshot of the same data."""
     import json
     import zlib
 
+    from api.read.database import stored_bases
     from api.read.snapshot_data import build
-    from api.write.versions import content_hashes, content_sums, current_tables, latest, snapshot_tables
-    full = latest()
+    from api.write import versions
+    monkeypatch.setattr(versions, "CHANGES_PER_VERSION", per_version)
+    full = versions.latest()
     assert full is not None and full.snapshot_base is None  # `flask seed` stores every table
     client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth)
     client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}, headers=auth)
     client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
                 json={"reason": "A test correction.", "changes": {"confidence": "single_source"}})
-    version = latest()
-    assert version is not None and version.snapshot_base == full.version
+    version = versions.latest()
+    assert version is not None and version.snapshot_base is not None
     stored = json.loads(zlib.decompress(version.snapshot))
-    assert {table: [r.get("id") for r in records] for table, records in stored.items()} == {
-        "source": [NEW_SOURCE["id"]], "treaty_action": ["apmbc-ca-withdrawal", "apmbc-fi-accession"]}
-    tables = current_tables()
-    assert snapshot_tables(version) == tables
-    assert version.content_hash == content_hashes(tables)[1]  # the sums, updated write by write, are the tables'
-    assert version.content_sums == content_sums(tables)
-    rebuilt = build(version, db.session.get(DatasetVersion, full.version).snapshot)
+    own = {table: [r.get("id") for r in records] for table, records in stored.items()}
+    if per_version == 1:  # a chain: each version holds its one record, on top of the previous one
+        assert own == {"treaty_action": ["apmbc-fi-accession"]} and len(stored_bases(version.snapshot_base)) == 3
+    else:
+        assert own == {"source": [NEW_SOURCE["id"]], "treaty_action": ["apmbc-ca-withdrawal", "apmbc-fi-accession"]}
+        assert version.snapshot_base == full.version
+    tables = versions.current_tables()
+    assert versions.snapshot_tables(version) == tables
+    assert version.content_hash == versions.content_hashes(tables)[1]  # sums updated write by write = the tables'
+    assert version.content_sums == versions.content_sums(tables)
+    rebuilt = build(version, stored_bases(version.snapshot_base))
     payload = json.dumps(tables, sort_keys=True, separators=(",", ":")).encode()
     whole = build(type("Stored", (), {"version": version.version, "loaded_at": version.loaded_at,
                                       "snapshot": zlib.compress(payload)})())

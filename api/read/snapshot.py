@@ -106,10 +106,7 @@ class SnapshotStore:
         if row is None:
             return None
         started = time.perf_counter()
-        base = None if row.snapshot_base is None else db.session.scalar(
-            db.select(DatasetVersion.snapshot).where(DatasetVersion.version == row.snapshot_base),
-            bind_arguments=database.read_bind())
-        snapshot = build(row, base)
+        snapshot = build(row, database.stored_bases(row.snapshot_base))
         log.info("dataset version %s built in %.3fs (%d bytes estimated)", version,
                  time.perf_counter() - started, snapshot.size)
         if version == self.last_check[1]:  # the current version's release time, once known

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import zlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -133,15 +133,19 @@ def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
     return records
 
 
-def build(version: StoredVersion, base: bytes | None = None) -> Snapshot:
-    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot);
-    `base`: the stored full snapshot its own holds the changes to (DatasetVersion.snapshot_base)."""
+def build(version: StoredVersion, bases: Sequence[bytes] = ()) -> Snapshot:
+    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot).
+    `bases`: when its own holds only the records written since its `snapshot_base`, the stored
+    snapshots it is read from (database.stored_bases): a full one, then changes, oldest first."""
     payload = zlib.decompress(version.snapshot)
     tables = _parse(payload)
-    if base is not None:
-        full = zlib.decompress(base)
-        tables = merged(_parse(full), tables, getattr)
-        payload += full  # for the size estimate only
+    if bases:
+        full, *changes = [zlib.decompress(stored) for stored in bases]
+        written: dict[str, list[Record]] = {}
+        for records in [*map(_parse, changes), tables]:  # the few written records first, the full tables once
+            written = merged(written, records, getattr)
+        tables = merged(_parse(full), written, getattr)
+        payload += full + b"".join(changes)  # for the size estimate only
     sources = {r.id: r for r in tables["source"]}
     states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
     for state in states:

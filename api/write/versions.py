@@ -7,10 +7,11 @@ policy position or obligation event), a `source` added, or a `correction` of ear
 Reads are served from snapshots, so an old version answers exactly as it did when it was current.
 
 `flask seed` (and a package import) store every table, named by the SHA-256 of it. A curator's write
-stores only the records written since the last full snapshot (`snapshot_base`), so its cost does
-not grow with the data: its tables are that snapshot's with those records put in
-(snapshot_data.merged), and its content hash comes from per-table sums of record hashes
-(`content_sums`), updated from the previous version's by the one record written.
+stores only the records written since its `snapshot_base` (the last full snapshot, or after
+CHANGES_PER_VERSION such records the previous version), so its cost does not grow with the data:
+its tables are its bases' with those records put in (snapshot_data.merged), and its content hash
+comes from per-table sums of record hashes (`content_sums`), updated from the previous version's
+by the one record written.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import defer, selectinload
 
 from api.extensions import db
 from api.models import DatasetVersion, Source
+from api.read.database import stored_bases
 from api.read.snapshot_data import merged
 from api.write import purge
 from api.write.records import MODELS, UNPUBLISHED, TableDiff, row_as_record
@@ -35,6 +37,9 @@ EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
 # data keeps its content hash (and no new version is published) when only the code changed.
 ADDED_LATER = ("obligation_event",)
 MODULUS = 2**256
+# A curator's write stores the records written since its base: the last full snapshot while they
+# are fewer than this, else the previous version (whose own are then not rewritten by each write).
+CHANGES_PER_VERSION = 500
 
 
 def jsonable(value):
@@ -153,11 +158,11 @@ def record_written(table: str, before: dict | None, after: dict, changes: list[d
         # the content of an older version again (a correction undone): name it by its history
         content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
     written = {table: [after]}
-    if previous.snapshot_base is None:
-        base, since_base = previous.version, written
-    else:
-        base, since_base = previous.snapshot_base, merged(json.loads(zlib.decompress(previous.snapshot)),
-                                                          written, getitem)
+    base, since_base = previous.version, written
+    if previous.snapshot_base is not None:
+        stored = json.loads(zlib.decompress(previous.snapshot))
+        if sum(map(len, stored.values())) < CHANGES_PER_VERSION:
+            base, since_base = previous.snapshot_base, merged(stored, written, getitem)
     version = _publish(previous, content_hash, hex_sums, changes, zlib.compress(_payload(since_base), 9), base)
     purge.schedule(db.session(), purge.keys_for(changes, written), version.version)
     return version
@@ -180,9 +185,8 @@ def content_hashes(version_tables: dict[str, list[dict]]) -> tuple[str, str]:
 
 
 def snapshot_tables(version: DatasetVersion) -> dict[str, list[dict]]:
-    """Every table of a version, as stored (a version stored as its changes: with its base's)."""
-    tables = json.loads(zlib.decompress(version.snapshot))
-    if version.snapshot_base is None:
-        return tables
-    base = db.session.scalar(db.select(DatasetVersion.snapshot).filter_by(version=version.snapshot_base))
-    return merged(json.loads(zlib.decompress(base)), tables, getitem)
+    """Every table of a version, as stored (a version stored as its changes: with its bases')."""
+    tables: dict[str, list[dict]] = {}
+    for stored in [*stored_bases(version.snapshot_base, {}), version.snapshot]:
+        tables = merged(tables, json.loads(zlib.decompress(stored)), getitem)
+    return tables
