@@ -9,6 +9,10 @@ was busy for WRITE_LOCK_TIMEOUT), and prints how long it took until all N were w
     .venv/bin/python bench/writes.py --database sqlite --scale 1 --writes 20
     .venv/bin/python bench/writes.py --database postgresql --scale 100
     .venv/bin/python bench/writes.py --database postgresql --writes 10 --concurrent 30
+    .venv/bin/python bench/writes.py --database sqlite --url sqlite:////tmp/seeded-100x.db --scale 100
+
+`--url` writes into a database seeded beforehand (it is kept, with the writes): seeding the 100x data
+takes 10-20 minutes on this machine. `--scale` then only labels the output.
 """
 from __future__ import annotations
 
@@ -29,26 +33,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
 import synthetic
 
+RUN = time.strftime("%Y%m%d%H%M%S")  # in the new records' ids: a kept database can be written to again
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--writes", type=int, default=20)
+    parser.add_argument("--url", help="an already seeded database to write into (kept)")
     parser.add_argument("--concurrent", type=int, default=0, help="then N writers at once through gunicorn")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="treaty-writes-"))
     cleanup = harness.Cleanup()
     try:
-        url = harness.create_database(args.database, cleanup, workdir)
-        seed_dir = None
-        if args.scale != 1:
-            seed_dir = workdir / f"seed-{args.scale}x"
-            synthetic.build(args.scale, seed_dir, validate=False)
-        started = time.perf_counter()
-        harness.load_database(url, seed_dir)
-        print(f"{args.database}, {args.scale}x: loaded in {time.perf_counter() - started:.1f} s; "
-              f"{harness.context()}", flush=True)
+        url = args.url or load(args, cleanup, workdir)
+        if args.url:
+            print(f"{args.database}, {args.scale}x, seeded beforehand; {harness.context()}", flush=True)
         os.environ.update(harness.app_env(url))
         sys.path.insert(0, str(harness.ROOT))
         from api import create_app
@@ -56,12 +57,12 @@ def main() -> None:
         from api.routes import tokens
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
         with app.app_context():
-            _, secret = tokens.create("bench-writer", "curator")
+            _, secret = tokens.create(f"bench-writer-{time.time_ns()}", "curator")
             db.session.commit()
         client = app.test_client()
         times = []
         for number in range(args.writes):
-            body = {"id": f"bench-source-{number}", "url": f"https://example.org/bench/{number}",
+            body = {"id": f"bench-source-{RUN}-{number}", "url": f"https://example.org/bench/{number}",
                     "title": f"Benchmark source {number} (not a real source)", "publisher": "bench/writes.py",
                     "published": None, "accessed": "2026-12-03"}
             started = time.perf_counter()
@@ -83,6 +84,19 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def load(args, cleanup, workdir: Path) -> str:
+    url = harness.create_database(args.database, cleanup, workdir)
+    seed_dir = None
+    if args.scale != 1:
+        seed_dir = workdir / f"seed-{args.scale}x"
+        synthetic.build(args.scale, seed_dir, validate=False)
+    started = time.perf_counter()
+    harness.load_database(url, seed_dir)
+    print(f"{args.database}, {args.scale}x: loaded in {time.perf_counter() - started:.1f} s; "
+          f"{harness.context()}", flush=True)
+    return url
+
+
 def post_until_written(url: str, body: dict, secret: str) -> tuple[int, float, int]:
     """(status, ms, tries): POST, retried with the same Idempotency-Key while the answer is a 503."""
     headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json",
@@ -102,7 +116,7 @@ def post_until_written(url: str, body: dict, secret: str) -> tuple[int, float, i
 
 def concurrent_writers(args, url: str, secret: str, cleanup, workdir: Path) -> None:
     server = harness.start_server("writes", "wsgi:app", harness.app_env(url), cleanup, workdir, "/readyz")
-    bodies = [{"id": f"bench-concurrent-{n}", "url": f"https://example.org/bench/concurrent/{n}",
+    bodies = [{"id": f"bench-concurrent-{RUN}-{n}", "url": f"https://example.org/bench/concurrent/{n}",
                "title": f"Benchmark source, concurrent writer {n} (not a real source)",
                "publisher": "bench/writes.py", "published": None, "accessed": "2026-12-03"}
               for n in range(args.concurrent)]
