@@ -28,7 +28,7 @@ check: install-dev  ## the fast subset, in under a minute: SQLite only, no brows
 fuzz: install-dev  ## a longer contract fuzz: FUZZ_EXAMPLES generated requests per operation and mode
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py -k sqlite
 
-mutation: install-dev  ## mutmut over api/rules/ with the fast rules tests (about 2 min); ends with `mutation score: NN% (killed/total)`
+mutation: install-dev  ## mutmut over api/rules/ with the pure rules tests (1.5 to 6 min); ends with `mutation score: NN% (killed/total)`
 	rm -rf mutants
 	mkdir -p mutants
 	$(BIN)/mutmut run --max-children 2 > mutants/run.log 2>&1 || { tail -c 3000 mutants/run.log; exit 1; }

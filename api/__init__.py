@@ -16,6 +16,7 @@ from api.routes import (
     exports,
     meta,
     monitoring,
+    producers,
     revisions,
     sources,
     tokens,
@@ -27,7 +28,7 @@ from api.write.seed import seed_command
 from api.write.writeback import writeback_command
 
 BLUEPRINTS = (meta.bp, countries.bp, treaties.bp, sources.bp, changes.bp, dataset.bp, exports.bp,
-              writes.bp, revisions.bp, tokens.bp, monitoring.bp, pages.bp)
+              writes.bp, revisions.bp, tokens.bp, monitoring.bp, producers.bp, pages.bp)
 COMMANDS = (seed_command, exports.export_command, exports.release_command, import_package_command, writeback_command,
             tokens.tokens_cli)
 

@@ -1,5 +1,5 @@
 """The data model: treaties, states, treaty actions, policy positions, Article 4 and 5
-obligation events, and their sources.
+obligation events, monitors' producer lists, and their sources.
 
 Status is never stored: it is derived from treaty actions by api.rules.status.
 """
@@ -29,6 +29,7 @@ state_sources = _citations("state_source", "state.iso2")
 action_sources = _citations("treaty_action_source", "treaty_action.id")
 policy_sources = _citations("policy_position_source", "policy_position.id")
 obligation_sources = _citations("obligation_event_source", "obligation_event.id")
+producer_list_sources = _citations("producer_list_source", "producer_list.id")
 
 
 class Source(Model):
@@ -130,6 +131,23 @@ class ObligationEvent(Model):
     confidence: Mapped[str] = mapped_column(sa.String(30))
     sources: Mapped[list[Source]] = relationship(secondary=obligation_sources, order_by=Source.id)
     state: Mapped[State] = relationship()
+
+
+class ProducerList(Model):
+    """One published list of the states a monitor considers producers (or potential producers) of
+    anti-personnel mines, as one report gives it; api.read.queries answers "who, in year Y" from them."""
+    id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    report: Mapped[str] = mapped_column(sa.String(200))
+    published: Mapped[date]
+    date_precision: Mapped[str] = mapped_column(sa.String(5), default="day")
+    stated_count: Mapped[int | None]  # how many states the report says it lists (null: it gives no number)
+    states: Mapped[list] = mapped_column(sa.JSON, default=list)  # alpha-2 codes of the states read in it
+    complete: Mapped[bool]  # every state the report lists was read (else `states` is the part that was)
+    quote: Mapped[str | None] = mapped_column(sa.Text)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    curator_notes: Mapped[str | None] = mapped_column(sa.Text)  # internal: never in a snapshot or a public answer
+    confidence: Mapped[str] = mapped_column(sa.String(30))
+    sources: Mapped[list[Source]] = relationship(secondary=producer_list_sources, order_by=Source.id)
 
 
 class DatasetVersion(Model):

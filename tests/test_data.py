@@ -25,7 +25,8 @@ def test_all_197_states_with_unique_codes():
     assert {"VA", "PS", "CK", "NU"} <= {s["iso2"] for s in states if not s["un_member"]}
 
 
-@pytest.mark.parametrize("table", ["treaty", "state", "treaty_action", "policy_position", "obligation_event"])
+@pytest.mark.parametrize("table", ["treaty", "state", "treaty_action", "policy_position", "obligation_event",
+                                   "producer_list"])
 def test_every_fact_has_a_source_and_a_confidence_mark(table):
     for key, record in DATA.tables[table].items():
         assert record["sources"], key
@@ -33,7 +34,7 @@ def test_every_fact_has_a_source_and_a_confidence_mark(table):
 
 
 def test_every_source_is_well_formed_and_cited():
-    cited = Counter(s for table in ("treaty", "state", "treaty_action", "policy_position", "obligation_event")
+    cited = Counter(s for table in DATA.tables if table != "source"
                     for record in DATA.tables[table].values() for s in record["sources"])
     for key, source in DATA.tables["source"].items():
         assert source["url"].startswith(("http://", "https://")) and source["title"] and source["publisher"], key
@@ -68,6 +69,24 @@ RECENT = sorted(key for key, action in DATA.tables["treaty_action"].items()
 def test_every_2025_26_action_carries_a_quote_from_a_cited_source(key):
     # Each quote was read at one of the record's sources (seed_data/README.md, "Quotes").
     assert len(RECENT) == 9 and DATA.tables["treaty_action"][key]["quote"]
+
+
+MONTHS = "|".join(calendar.month_name[1:])
+FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTHS}) (\d{{4}})\b")
+
+
+def test_a_quote_that_names_a_date_names_the_acts_date_or_its_entry_into_force():
+    """Guards against a quote copied onto the wrong record: an English quote giving full dates
+    ("23 July 1998", "31st July 1998") must give the act's own date or its effective date."""
+    checked = 0
+    for key, action in DATA.tables["treaty_action"].items():
+        named = {(int(d), list(calendar.month_name).index(m), int(y)) for d, m, y in FULL_DATE.findall(action["quote"] or "")}
+        if not named or action["date"] is None:
+            continue
+        own = {(day.day, day.month, day.year) for day in (action["date"], action["effective"]) if day}
+        assert named & own, (key, named)
+        checked += 1
+    assert checked >= 60  # 2026-12-03: 68 quoted acts with a date give one in full (seed_data/README.md, "Quotes")
 
 
 def test_no_two_sources_share_a_url():

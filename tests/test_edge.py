@@ -48,6 +48,16 @@ def test_the_fast_path_sends_the_same_keys_and_policy(app_factory):
         assert second.headers[name] == first.headers[name], name
 
 
+@pytest.mark.parametrize("code", ["FIN", "fin", "246"])  # Finland: ISO 3166-1 alpha-3 FIN, numeric 246
+def test_a_state_named_by_another_code_has_the_same_country_key(app_factory, code):
+    front = app_factory(VERSION_CHECK_SECONDS=60)
+    client = front.test_client()
+    assert client.get(f"/api/v1/countries/{code}").headers["Surrogate-Key"] == "dataset country-FI"
+    any_date = client.get(f"/api/v1/countries/{code}/status?as_of=2011-05-04")  # letters: the intervals' fast path
+    assert any_date.status_code == 200
+    assert any_date.headers["Surrogate-Key"] == "dataset country-FI"
+
+
 @pytest.mark.parametrize(("path", "status", "control"), [
     ("/api/v1/countries/XX", 404, "public, max-age=60, s-maxage=60"),  # short-lived, the same for all
     ("/api/v1/countries?as_of=yesterday", 400, "public, max-age=60, s-maxage=60"),

@@ -17,9 +17,9 @@ from api.models import DatasetVersion, State
 
 pytestmark = pytest.mark.slow  # builds and re-imports whole data packages
 
-TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "obligations", "statuses",
-          "membership_timeline", "obligation_status", "country_year", "citations"]
-STATE_TABLES = [t for t in TABLES if t not in ("sources", "treaties", "citations")]
+TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "obligations", "producer_lists",
+          "statuses", "membership_timeline", "obligation_status", "country_year", "citations"]
+STATE_TABLES = [t for t in TABLES if t not in ("sources", "treaties", "producer_lists", "citations")]
 EVERY_STATE = {"states", "statuses", "country_year"}  # tables with a row for each of the 197 states
 FORMATS = ["csv", "json", "ndjson", "parquet", "dta"]
 DAY = "2026-01-15"

@@ -8,7 +8,7 @@ def test_index_links_every_resource(client):
     assert resources == {
         "countries": "/api/v1/countries", "treaties": "/api/v1/treaties", "country": "/api/v1/countries/{code}",
         "sources": "/api/v1/sources/{id}", "changes": "/api/v1/changes", "changes_atom": "/api/v1/changes.atom",
-        "dataset": "/api/v1/dataset", "exports": "/api/v1/exports",
+        "dataset": "/api/v1/dataset", "exports": "/api/v1/exports", "producers": "/api/v1/producers",
         "participants_diff": "/api/v1/treaties/{slug}/participants/diff?from=&to="}
     # Each link answers, with its placeholders filled with real values.
     real = {"{code}": "FI", "{id}": "s-iso-3166", "{slug}": "apmbc", "from=&to=": "from=2025-01-01&to=2026-03-01"}

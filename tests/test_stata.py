@@ -13,8 +13,8 @@ from api.read.formats import unneutralise
 
 pytestmark = pytest.mark.slow  # builds every table in two formats
 
-TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "obligations", "statuses",
-          "membership_timeline", "obligation_status", "country_year", "citations"]
+TABLES = ["sources", "treaties", "states", "treaty_actions", "policy_positions", "obligations", "producer_lists",
+          "statuses", "membership_timeline", "obligation_status", "country_year", "citations"]
 DAY = "2026-01-15"
 
 

@@ -286,7 +286,7 @@ def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(
                                       "snapshot": zlib.compress(payload)})())
     for name in ("sources", "treaties", "states"):
         assert list(map(repr, getattr(rebuilt, name).values())) == list(map(repr, getattr(whole, name).values()))
-    for name in ("treaty_actions", "policy_positions", "obligation_events"):
+    for name in ("treaty_actions", "policy_positions", "obligation_events", "producer_lists"):
         assert list(map(repr, getattr(rebuilt, name))) == list(map(repr, getattr(whole, name)))
 
 
@@ -297,3 +297,11 @@ def test_a_correction_of_unpublished_fields_only_publishes_no_version(client, au
                            json={"reason": "A note for curators.", "changes": {"curator_notes": "check the UNTC"}})
     assert response.status_code == 201 and response.json["dataset_version"] is None
     assert latest().version == before
+
+
+def test_every_table_of_a_version_is_merged_by_its_primary_key():
+    """snapshot_data.merged puts written records in place by key: one key per table of MODELS."""
+    from api.read.snapshot_data import TABLE_KEYS
+    from api.write.records import MODELS
+    keys = {table: model.__mapper__.primary_key[0].key for table, model in MODELS.items()}
+    assert keys == TABLE_KEYS

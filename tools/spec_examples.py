@@ -56,6 +56,8 @@ EXAMPLES = [
      f"/api/v1/treaties/apmbc/participants?as_of={AS_OF}&limit=2", "The first participants"),
     ("TimelineMineBan", "getTreatyTimeline", "application/json", "/api/v1/treaties/apmbc/timeline?limit=2",
      "The first points of the timeline"),
+    ("Producers2016", "listProducers", "application/json", "/api/v1/producers?year=2016",
+     "Potential producers in 2016: the list of Landmine Monitor 2014"),
     ("SourceReuters", "getSource", "application/json", "/api/v1/sources/t-reuters-2025-07-11-finland-notifies-un",
      "A source and what cites it"),
     ("CountriesCsv", "listCountries", "text/csv", f"/api/v1/countries?status=withdrawn&as_of={AS_OF}&format=csv",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from api.middleware.edge import country_keys
 from api.middleware.response_cache import Cached, make_entry
 from api.read import intervals, queries
 from api.read.negotiation import representation
@@ -79,6 +80,5 @@ def entry(environ: dict, snapshot: Snapshot, compress: bool, edge_max_age: int) 
     body = intervals.status_answer(snapshot, treaty, state, day)
     if body is None:
         return None
-    keys = f"dataset country-{code.upper()}" if len(code) == 2 else "dataset lists"  # as edge.surrogate_keys
-    return make_entry(body, snapshot, JSON, JSON, compress=compress, route=STATUS_RULE, keys=keys,
+    return make_entry(body, snapshot, JSON, JSON, compress=compress, route=STATUS_RULE, keys=country_keys(state.iso2),
                       edge_max_age=edge_max_age)

@@ -23,11 +23,17 @@ import gzip
 from flask import Flask, current_app, request
 
 from api.read.clock import seconds_to_midnight
-from api.read.snapshot import requested_version
+from api.read.queries import state_by_code
+from api.read.snapshot import request_snapshot, requested_version
 
 SHORT_LIVED = {400, 404, 405, 406, 410, 413, 414, 415, 422}
 NOT_SHARED = ("/healthz", "/readyz", "/metrics")
 GZIP_MIN_BYTES = 512
+
+
+def country_keys(iso2: str) -> str:
+    """The keys of an answer about one state, however the URL named it (FI, FIN, 246)."""
+    return f"dataset country-{iso2}"
 
 
 def surrogate_keys() -> str:
@@ -36,9 +42,9 @@ def surrogate_keys() -> str:
     if pinned:
         return f"version-{pinned}"
     args = request.view_args or {}
-    code = str(args.get("code", ""))
-    if len(code) == 2 and code.isalpha():
-        return f"dataset country-{code.upper()}"
+    state = state_by_code(request_snapshot(), str(args["code"])) if "code" in args else None
+    if state is not None:
+        return country_keys(state.iso2)
     if "slug" in args:
         return f"dataset treaty-{args['slug']}"
     if request.blueprint == "exports" and "name" in args:

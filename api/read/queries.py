@@ -78,7 +78,7 @@ def citing_records(source: Record) -> list[dict[str, str]]:
         cited: defaultdict[str, list[dict[str, str]]] = defaultdict(list)
         tables = {"treaty": snapshot.treaties.values(), "state": snapshot.states.values(),
                   "treaty_action": snapshot.treaty_actions, "policy_position": snapshot.policy_positions,
-                  "obligation_event": snapshot.obligation_events}
+                  "obligation_event": snapshot.obligation_events, "producer_list": snapshot.producer_lists}
         for kind, records in tables.items():
             for record in records:
                 for cited_source in record.sources:
@@ -295,3 +295,4 @@ def history(state: Record) -> list[HistoryEvent]:
                for e in positions_with_context(policy_positions(state))]
     events += [HistoryEvent("obligation_event", e.date, e) for e in obligation_events(state)]
     return sorted(events, key=lambda e: (e.date is None, e.date or date.max))
+

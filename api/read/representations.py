@@ -82,6 +82,18 @@ class ObligationEventOut(CitedOut):
     notes = fields.String(allow_none=True)
 
 
+class ProducerListOut(CitedOut):
+    """One report's list of states it considers producers or potential producers of anti-personnel mines."""
+    id = fields.String()
+    report = fields.String()
+    published = fields.Date()
+    date_precision = fields.String()
+    stated_count = fields.Integer(allow_none=True)
+    complete = fields.Boolean()
+    quote = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+
+
 class ObligationOut(Schema):
     """One article's obligation on a date: deadlines, status, completion and the events known."""
     article = fields.Integer()

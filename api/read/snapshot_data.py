@@ -63,6 +63,7 @@ class Snapshot:
     treaty_actions: list[Record]
     policy_positions: list[Record]
     obligation_events: list[Record]      # Article 4 and 5
+    producer_lists: list[Record] = field(default_factory=list)  # monitors' producer lists, oldest first
     size: int = 0  # estimated bytes in memory, measured once at build (SIZE_FACTOR x its JSON)
     memo: dict[Hashable, Any] = field(default_factory=dict)  # derived values, computed once per snapshot
 
@@ -109,7 +110,7 @@ def _parse(payload: bytes) -> dict[str, list[Record]]:
 
 # Each table's key: a version's tables list their records in this key's order.
 TABLE_KEYS = {"source": "id", "treaty": "slug", "state": "iso2", "treaty_action": "id",
-              "policy_position": "id", "obligation_event": "id"}
+              "policy_position": "id", "obligation_event": "id", "producer_list": "id"}
 R = TypeVar("R")
 
 
@@ -158,4 +159,5 @@ def build(version: StoredVersion, bases: Sequence[bytes] = ()) -> Snapshot:
         states={s.iso2: s for s in states},
         treaty_actions=sorted(_cite(tables["treaty_action"], sources), key=order),
         policy_positions=sorted(_cite(tables["policy_position"], sources), key=order),
-        obligation_events=sorted(_cite(tables.get("obligation_event", []), sources), key=order))
+        obligation_events=sorted(_cite(tables.get("obligation_event", []), sources), key=order),
+        producer_lists=sorted(_cite(tables.get("producer_list", []), sources), key=lambda r: (r.published, r.id)))

@@ -161,6 +161,20 @@ EXPORT_TABLES = {table.name: table for table in (
         Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes for readers."),
         CONFIDENCE, SOURCES),
         ("id",), derived_rows.records("obligation_events"), {"iso3": STATE_FK}),
+    Table("producer_lists", "Landmine Monitor's lists of the states it considers producers or potential "
+          "producers of anti-personnel mines, one row per report (GET /api/v1/producers).", (
+        key("id", "Producer list id."), need("report", "string", "The report that publishes the list."),
+        need("published", "date", "When the report was published; the list stands for its year and the "
+             "years after, until the next list."), PRECISION,
+        Column("stated_count", "integer", "How many states the report says it lists.",
+               missing="The report, as read, gives no number."),
+        Column("states", "list", "ISO 3166-1 alpha-2 codes of the states listed, `;`-joined (table `states`).",
+               missing="No state of the list could be read."),
+        need("complete", "boolean", "true: every state the report lists is in `states`; false: only the part "
+             "that could be read (see notes)."),
+        Column("quote", "string", "Exact words from a cited source.", missing="No quote (see notes)."),
+        Column("notes", "string", "Notes for readers."), CONFIDENCE, SOURCES),
+        ("id",), derived_rows.records("producer_lists")),
     Table("statuses", "Status of every state that existed on `as_of` (default today) under every treaty.", _derived(
         *STATE_KEYS, key("treaty", "Treaty slug."),
         need("as_of", "date", "The date the status is for."), STATUS,

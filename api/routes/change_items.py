@@ -11,7 +11,7 @@ from marshmallow import ValidationError, fields, validate
 
 from api.extensions import db
 from api.models import DatasetVersion
-from api.read import queries
+from api.read import producer_lists, queries
 from api.read.snapshot import request_snapshot
 from api.rules import feed_sentences as words
 from api.rules.status import MINE_BAN_TREATY
@@ -105,6 +105,17 @@ def _event(record, table: str) -> dict:
             "treaty": treaty, "kind": kind, "title": title, "summary": summary, "recorded_in": None, "fields": None}
 
 
+def _list_event(listed) -> dict:
+    """A producer list, as the event of its report's publication (no state, no treaty)."""
+    names = [s.name for s in producer_lists.states_listed(listed)]
+    count = listed.stated_count if listed.stated_count is not None else len(names)
+    facts = (listed.report, count, listed.published, listed.date_precision)
+    return {"type": "event", "date": listed.published.isoformat(), "table": "producer_list", "id": listed.id,
+            "state": None, "treaty": None, "kind": "published", "title": words.producer_list_headline(*facts),
+            "summary": words.producer_list_summary(*facts, names, listed.complete), "recorded_in": None,
+            "fields": None}
+
+
 def _versions() -> list:
     """Every version up to the selected one, oldest first (the first is the baseline)."""
     def load():
@@ -137,7 +148,8 @@ def change_items(since: Since, state: str | None = None) -> list[dict]:
     snapshot = request_snapshot()
     events = [_event(a, "treaty_action") for a in snapshot.treaty_actions if a.date] + \
         [_event(p, "policy_position") for p in snapshot.policy_positions] + \
-        [_event(o, "obligation_event") for o in snapshot.obligation_events if o.date]
+        [_event(o, "obligation_event") for o in snapshot.obligation_events if o.date] + \
+        [_list_event(p) for p in snapshot.producer_lists]
     by_record = {(i["table"], i["id"]): i for i in events}
     about = {key: (i["state"], i["treaty"]) for key, i in by_record.items()}
     added_at: dict[tuple[str, str], datetime] = {}

@@ -20,6 +20,7 @@ def index():
                           "country": "/api/v1/countries/{code}", "sources": "/api/v1/sources/{id}",
                           "changes": url_for("changes.index"), "changes_atom": url_for("changes.feed"),
                           "dataset": url_for("dataset.show"), "exports": url_for("exports.index"),
+                          "producers": url_for("producers.index"),
                           "participants_diff": "/api/v1/treaties/{slug}/participants/diff?from=&to="}}
 
 

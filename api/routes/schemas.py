@@ -61,6 +61,11 @@ class DiffQuery(BaseQuery):
             raise ValidationError("Must not be after `to`.", "from")
 
 
+class ProducersQuery(BaseQuery):
+    year = fields.Integer(strict=False, validate=validate.Range(1997, 2100, error="Must be a year from 1997 to "
+                                                                               "2100, for example 2014."))
+
+
 class EmptyQuery(BaseQuery):
     pass
 

@@ -15,7 +15,8 @@ _DIMENSIONS = {"use": "the use of anti-personnel mines", "production": "producin
                "technical_conditions": "technical conditions on anti-personnel mines"}
 _ARTICLES = {4: "stockpile destruction", 5: "mine clearance"}
 _TABLES = {"treaty_action": "treaty action", "policy_position": "policy position",
-           "obligation_event": "obligation event", "state": "state", "source": "source", "treaty": "treaty"}
+           "obligation_event": "obligation event", "state": "state", "source": "source", "treaty": "treaty",
+           "producer_list": "producer list"}
 
 
 def words(code: str) -> str:
@@ -83,6 +84,19 @@ def obligation_headline(name: str, article: int, kind: str, day: date, precision
         case "obligation_reported":
             return f"{subject} reported an {duty} obligation {when}"
     return f"{subject}: {duty} {words(kind)} {when}"
+
+
+def producer_list_headline(report: str, count: int, day: date, precision: str) -> str:
+    return (f"{report} was published {on_date(day, precision)}, listing {count} states as producers or potential "
+            "producers of anti-personnel mines")
+
+
+def producer_list_summary(report: str, count: int, day: date, precision: str, names: list[str],
+                          complete: bool) -> str:
+    """The headline, and the states named: all of them, or those of a partial list that could be read."""
+    listed = ", ".join(prose_name(name) for name in names)
+    which = f"The states: {listed}." if complete else f"The data names {len(names)} of them: {listed}."
+    return f"{producer_list_headline(report, count, day, precision)}. {which}"
 
 
 def recorded_headline(table: str, record_id: str, change: str, version: str, name: str | None,

@@ -37,7 +37,7 @@ from api.write.versions import content_hashes, latest, snapshot_tables
 # record table (api.write.seed_files) -> exported table (api.read.tables)
 LOADED = {"source": "sources", "treaty": "treaties", "state": "states",
           "treaty_action": "treaty_actions", "policy_position": "policy_positions",
-          "obligation_event": "obligations"}
+          "obligation_event": "obligations", "producer_list": "producer_lists"}
 
 
 class PackageError(Exception):

@@ -152,6 +152,32 @@ class ObligationEventIn(Cited):
             raise ValidationError("The new deadline must be after the decision date.", "deadline")
 
 
+class ProducerListIn(Cited):
+    """One report's list of the states it considers producers (or potential producers) of
+    anti-personnel mines; `complete: false` when only part of the list could be read."""
+    id = text(required=True, validate_also=SLUG, max=80)
+    report = text(required=True, max=200)
+    published = fields.Date(required=True)
+    date_precision = fields.String(load_default="day", validate=validate.OneOf(PRECISION))
+    stated_count = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 200))
+    states = fields.List(fields.String(validate=ISO2), required=True)
+    complete = fields.Boolean(required=True)
+    quote = optional_text(2000)
+    notes = optional_text()
+    curator_notes = optional_text()  # curators' working notes: stored, never published
+
+    @validates_schema
+    def check_list(self, data, **kwargs):
+        states, count = data["states"], data["stated_count"]
+        if len(set(states)) != len(states):
+            raise ValidationError("A state is listed twice.", "states")
+        if data["complete"] and count is not None and count != len(states):
+            raise ValidationError(f"The report lists {count} states, {len(states)} are given: a complete "
+                                  "list names them all.", "states")
+        if not data["complete"] and not data.get("notes"):
+            raise ValidationError("A partial list needs a note saying what could not be read.", "notes")
+
+
 class CorrectionIn(Schema):
     """A correction: the fields to change (seed-file names) and why."""
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))

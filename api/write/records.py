@@ -13,7 +13,16 @@ from sqlalchemy.exc import OperationalError
 
 from api.extensions import db
 from api.metrics import WRITE_LOCK_BUSY, WRITE_LOCK_WAIT
-from api.models import ObligationEvent, PolicyPosition, Source, State, Treaty, TreatyAction, WriteLock
+from api.models import (
+    ObligationEvent,
+    PolicyPosition,
+    ProducerList,
+    Source,
+    State,
+    Treaty,
+    TreatyAction,
+    WriteLock,
+)
 
 # Columns that are stored and written back to the seed files but never published: they stay out
 # of dataset versions (snapshots and change logs), so no public answer can carry them.
@@ -21,7 +30,8 @@ UNPUBLISHED = frozenset({"curator_notes"})
 
 # Table name -> model, in dependency order (a record only cites tables before it).
 MODELS: dict[str, Any] = {"source": Source, "treaty": Treaty, "state": State, "treaty_action": TreatyAction,
-                          "policy_position": PolicyPosition, "obligation_event": ObligationEvent}
+                          "policy_position": PolicyPosition, "obligation_event": ObligationEvent,
+                          "producer_list": ProducerList}
 
 
 class WriteLockMissing(RuntimeError):

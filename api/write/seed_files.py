@@ -19,6 +19,7 @@ from api.rules.status import MINE_BAN_TREATY, rules_of, to_act
 from api.write.record_schemas import (
     ObligationEventIn,
     PolicyPositionIn,
+    ProducerListIn,
     SourceIn,
     StateIn,
     TreatyActionIn,
@@ -33,6 +34,7 @@ SEED_FILES = {
     "treaty_action": ("treaty_actions/*.yaml", TreatyActionIn(), "id"),
     "policy_position": ("policies/*.yaml", PolicyPositionIn(), "id"),
     "obligation_event": ("obligations/*.yaml", ObligationEventIn(), "id"),
+    "producer_list": ("monitor_lists/*.yaml", ProducerListIn(), "id"),
 }
 
 
@@ -114,6 +116,9 @@ def check_references(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:
                 yield Finding(table, key, "state", f"unknown state {record['state_iso2']!r}")
             if "treaty_slug" in record and record["treaty_slug"] not in treaties:
                 yield Finding(table, key, "treaty", f"unknown treaty {record['treaty_slug']!r}")
+            for iso2 in record.get("states", []) if table == "producer_list" else []:
+                if iso2 not in states:
+                    yield Finding(table, key, "states", f"unknown state {iso2!r}")
 
 
 def check_citations(tables: dict[str, dict[str, dict]]) -> Iterator[Finding]:

@@ -3,7 +3,7 @@
 A version is named by its release date and the hash of its content
 (`2026.11.28-1a2b3c4d`). It records what changed since the previous version, record by
 record and field by field, each change typed as a real-world `event` (a new treaty action,
-policy position or obligation event), a `source` added, or a `correction` of earlier data.
+policy position, obligation event or producer list), a `source` added, or a `correction` of earlier data.
 Reads are served from snapshots, so an old version answers exactly as it did when it was current.
 
 `flask seed` (and a package import) store every table, named by the SHA-256 of it. A curator's write
@@ -32,10 +32,10 @@ from api.read.snapshot_data import merged
 from api.write import purge
 from api.write.records import MODELS, UNPUBLISHED, TableDiff, row_as_record
 
-EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event")
+EVENT_TABLES = ("treaty_action", "policy_position", "obligation_event", "producer_list")
 # Tables added after the first release are left out of snapshots while empty, so the same
 # data keeps its content hash (and no new version is published) when only the code changed.
-ADDED_LATER = ("obligation_event",)
+ADDED_LATER = ("obligation_event", "producer_list")
 MODULUS = 2**256
 # A curator's write stores the records written since its base: the last full snapshot while they
 # are fewer than this, else the previous version (whose own are then not rewritten by each write).

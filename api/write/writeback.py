@@ -24,7 +24,8 @@ from api.write.seed_files import SEED_FILES, as_text
 NEW_FILE = {"source": lambda r: "sources/curated.yaml", "treaty": lambda r: "treaties.yaml",
             "state": lambda r: "states.yaml", "treaty_action": lambda r: f"treaty_actions/{r['treaty']}.yaml",
             "policy_position": lambda r: f"policies/{r['state']}.yaml",
-            "obligation_event": lambda r: f"obligations/{MINE_BAN_TREATY}.yaml"}
+            "obligation_event": lambda r: f"obligations/{MINE_BAN_TREATY}.yaml",
+            "producer_list": lambda r: "monitor_lists/producers.yaml"}
 HEADER = "# Written by `flask writeback` from records created through the API.\n"
 
 

@@ -1,7 +1,7 @@
 """dataset_version.snapshot_base, content_sums: a curator's write stores only the records it changed
 
 Revision ID: a5d3e1b0c9f2
-Revises: f17c0a7e5a11
+Revises: a18b0d1c2e3f
 Create Date: 2026-12-03 13:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a5d3e1b0c9f2'
-down_revision = 'f17c0a7e5a11'
+down_revision = 'a18b0d1c2e3f'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,107 @@
+"""/api/v1/producers and the producer lists behind it: Landmine Monitor's lists of the states it
+considers producers or potential producers of anti-personnel mines (seed_data/monitor_lists/)."""
+import csv
+import io
+
+import pytest
+import yaml
+
+from api.write.record_schemas import ProducerListIn
+from api.write.seed_files import SeedError, read_seed
+
+# Landmine Monitor 2014, as quoted by capitolhillcubans.com on 5 December 2014 (source
+# ml-capitolhillcubans-lm2014): "currently only 11 states are identified as potential producers of
+# antipersonnel mines: China, Cuba, India, Iran, Myanmar, North Korea, Pakistan, Russia, Singapore,
+# South Korea, and Vietnam."
+LM_2014 = {"CN", "CU", "IN", "IR", "MM", "KP", "PK", "RU", "SG", "KR", "VN"}
+
+
+def test_the_2014_list_reproduces_landmine_monitor_2014(client):
+    body = client.get("/api/v1/producers?year=2014").get_json()
+    assert body["list"]["id"] == "lm-2014-producers" and body["list"]["complete"] is True
+    assert {s["iso2"] for s in body["states"]} == LM_2014 and body["list"]["stated_count"] == 11
+    assert [s["name"] for s in body["states"]] == sorted(s["name"] for s in body["states"])
+
+
+@pytest.mark.parametrize("year, list_id", [
+    (2004, "lm-2004-producers"),  # Landmine Monitor Report 2004 (year of publication only)
+    (2013, "lm-2010-producers"),  # no list between the 2010 and 2014 reports is in the data
+    (2022, "lm-2014-producers"),  # the 2014 list stands until the 2023 report
+    (2023, "lm-2023-producers"),  # Landmine Monitor 2023, launched 14 November 2023
+    (2030, "lm-2025-producers"),
+])
+def test_a_list_speaks_for_its_year_and_the_years_after_until_the_next(client, year, list_id):
+    assert client.get(f"/api/v1/producers?year={year}").get_json()["list"]["id"] == list_id
+
+
+def test_a_partial_list_says_so_and_how_many_it_left_out(client):
+    listed = client.get("/api/v1/producers?year=2023").get_json()
+    # Landmine Monitor 2023 lists 12 states; the summary read (ml-wom-lm2023) names six, Armenia among them.
+    assert listed["list"]["complete"] is False and listed["list"]["stated_count"] == 12
+    assert {s["iso2"] for s in listed["states"]} == {"AM", "IN", "IR", "MM", "PK", "RU"}
+    assert listed["list"]["notes"]
+
+
+def test_without_a_year_the_latest_list_answers(client):
+    body = client.get("/api/v1/producers").get_json()
+    assert body["year"] is None and body["list"]["id"] == "lm-2025-producers"
+
+
+def test_a_year_before_the_first_list_has_no_list(client):
+    body = client.get("/api/v1/producers?year=2003").get_json()
+    assert body["list"] is None and body["states"] == []
+
+
+@pytest.mark.parametrize("year", ["1800", "abc", "2014.5"])
+def test_a_bad_year_is_a_problem_naming_it(client, year):
+    response = client.get(f"/api/v1/producers?year={year}")
+    assert response.status_code == 400 and response.content_type == "application/problem+json"
+    assert "year" in response.get_json()["detail"]
+
+
+def test_the_export_holds_every_list(client):
+    text = client.get("/api/v1/exports/producer_lists.csv").get_data(as_text=True)
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert set(rows) == {f"lm-{year}-producers" for year in (2004, 2010, 2014, 2023, 2025)}
+    assert set(rows["lm-2014-producers"]["states"].split(";")) == LM_2014
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"stated_count": 12}, "a complete list names them all"),
+    ({"states": ["CN", "CN"]}, "A state is listed twice."),
+    ({"complete": False, "notes": None}, "A partial list needs a note"),
+    ({"states": ["cn"]}, "ISO 3166-1 alpha-2"),
+])
+def test_a_list_that_contradicts_itself_is_rejected(change, message):
+    record = {"id": "lm-x", "report": "Landmine Monitor X", "published": "2014-12-01", "stated_count": 1,
+              "states": ["CN"], "complete": True, "notes": None, "confidence": "single_source", "sources": ["s"]}
+    errors = ProducerListIn().validate(record | change)
+    assert message in str(errors)
+
+
+def test_an_unknown_state_in_a_list_names_file_record_and_field(seed_dir):
+    (seed_dir / "monitor_lists").mkdir()
+    source = yaml.safe_load((seed_dir / "states.yaml").read_text())[0]["sources"][0]
+    (seed_dir / "monitor_lists" / "producers.yaml").write_text(yaml.safe_dump([{
+        "id": "lm-x", "report": "Landmine Monitor X", "published": "2014-12-01", "states": ["XX"],
+        "complete": True, "confidence": "single_source", "sources": [source]}]))
+    with pytest.raises(SeedError) as error:
+        read_seed(seed_dir)
+    assert "monitor_lists/producers.yaml: record lm-x: field 'states': unknown state 'XX'" in str(error.value)
+
+
+@pytest.mark.parametrize("iso2", ["CU", "IR", "KP", "SG", "VN"])
+def test_every_state_on_the_2014_list_without_a_position_now_has_one(client, iso2):
+    # Issue 15: Cuba, Iran, North Korea, Singapore and Vietnam had no production position.
+    body = client.get(f"/api/v1/countries/{iso2}/policies?dimension=production&as_of=2014-12-31").get_json()
+    assert [p["dimension"] for p in body["items"]] == ["production"]
+
+
+def test_a_published_list_is_an_event_of_the_change_feed(client):
+    items = client.get("/api/v1/changes?since=2014-12-01&sort=date&limit=100").get_json()["items"]
+    listed = next(i for i in items if i["table"] == "producer_list" and i["id"] == "lm-2014-producers")
+    assert listed["type"] == "event" and listed["date"] == "2014-12-01" and listed["state"] is None
+    # Month precision (seed_data/monitor_lists/producers.yaml): the title says "December 2014".
+    assert listed["title"] == ("Landmine Monitor 2014 was published in December 2014, listing 11 states as "
+                               "producers or potential producers of anti-personnel mines")
+    assert "The states: China, Cuba" in listed["summary"]
