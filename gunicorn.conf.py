@@ -70,11 +70,9 @@ def when_ready(server):
     if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's bare reference app
         from prometheus_client import multiprocess
 
-        from api.metrics import master_done
         from api.read.snapshot import warm_before_fork
         warm_before_fork(app)
         multiprocess.mark_process_dead(os.getpid())  # the master serves nothing: its gauges would linger
-        master_done()
 
 
 def pre_fork(server, worker):
@@ -84,8 +82,15 @@ def pre_fork(server, worker):
     if "sqlalchemy" in getattr(app, "extensions", {}):
         from prometheus_client import multiprocess
 
-        from api.metrics import master_done
         from api.read.snapshot import refresh_before_fork
         refresh_before_fork(app)
         multiprocess.mark_process_dead(os.getpid())  # the version check set the master's gauges again
-        master_done()
+
+
+def post_fork(server, worker):
+    """In the new worker: its gauges start empty (a file per pid), so it shows the snapshot version,
+    release and check it inherited from the master at once, not at its own next check."""
+    app = server.app.wsgi()
+    if "sqlalchemy" in getattr(app, "extensions", {}):
+        from api.metrics import forked
+        forked()

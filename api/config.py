@@ -64,13 +64,16 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 64 * 1024))
     # The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404 (off)
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-    # The CDN's purge endpoint: POSTed the surrogate keys of what each new dataset version changed
     # s-maxage (seconds) of reads for a CDN, which PURGE_URL purges on publish (browsers keep 300 s)
     CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", 3600))
+    # The CDN's purge endpoint: POSTed the surrogate keys of what each new dataset version changed
     PURGE_URL = os.environ.get("PURGE_URL", "")
     # Headers for it, as a JSON object (a token: {"Authorization": "Bearer ..."} or {"Fastly-Key": "..."})
     PURGE_HEADERS = os.environ.get("PURGE_HEADERS", "{}")
     PURGE_TIMEOUT = float(os.environ.get("PURGE_TIMEOUT", 5))  # seconds; a failed purge is logged
+    # The purge request's shape: `cloudflare` ({"tags": [...]}), `fastly` (Surrogate-Key header and
+    # {"surrogate_keys": [...]}) or `json` (both, with the version: for a hook of your own)
+    PURGE_FORMAT = os.environ.get("PURGE_FORMAT", "json").lower()
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
     # With PROXY_HOPS, also trust X-Forwarded-Host (off: nothing served depends on the host anyway)
     PROXY_TRUST_HOST = os.environ.get("PROXY_TRUST_HOST", "false").lower() == "true"

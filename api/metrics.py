@@ -2,8 +2,9 @@
 
 Each process counts in its own memory; under gunicorn (gunicorn.conf.py sets
 PROMETHEUS_MULTIPROC_DIR before the app is imported) prometheus_client's multiprocess mode keeps
-each worker's values in files there, and `/metrics` (api/routes/metrics.py) adds up every
-worker's, dead ones' counters included (gunicorn.conf.py's child_exit drops their gauges).
+each worker's values in files there, and `/metrics` (api/routes/monitoring.py) adds up every
+worker's, dead ones' counters included (gunicorn.conf.py's child_exit drops their gauges, and its
+post_fork has a new worker show the snapshot it inherited: `forked`).
 Recorded from one call per request (`observe`, made by the access log of Flask and of the fast
 path alike), from the snapshot store, the rate limiter's fallback and the write lock.
 """
@@ -52,7 +53,7 @@ WRITE_LOCK_BUSY = Counter("treaty_write_lock_busy", "Writes refused (503) becaus
 
 _CACHE_RESULTS = {result: CACHE.labels(result) for result in ("hit", "miss")}
 _children: dict[tuple, tuple] = {}  # (route, method, status) -> the labelled counter and histogram
-_shown: dict = {"version": "", "released": False}
+_shown: dict = {"version": "", "released": None, "checked": None}  # what this process's gauges say
 _lock = threading.Lock()
 
 
@@ -72,24 +73,33 @@ def snapshot_checked(version: str | None, released: datetime | None, checked: bo
     """The version check found `version` current (released then, once this process has built it);
     checked=False: not a check, the current version's snapshot was just built."""
     if checked:
-        SNAPSHOT_CHECKED.set(time.time())
-    if version is None or (version == _shown["version"] and _shown["released"]):
+        _shown["checked"] = time.time()
+        SNAPSHOT_CHECKED.set(_shown["checked"])
+    if version is None or (version == _shown["version"] and _shown["released"] is not None):
         return
     with _lock:
         if version != _shown["version"]:
             if _shown["version"]:
                 SNAPSHOT.labels(_shown["version"]).set(0)
             SNAPSHOT.labels(version).set(1)
-            _shown.update(version=version, released=False)
+            _shown.update(version=version, released=None)
         if released is not None:  # stored naive in UTC on SQLite
-            SNAPSHOT_RELEASED.set((released if released.tzinfo else released.replace(tzinfo=UTC)).timestamp())
-            _shown["released"] = True
+            _shown["released"] = (released if released.tzinfo else released.replace(tzinfo=UTC)).timestamp()
+            SNAPSHOT_RELEASED.set(_shown["released"])
 
 
-def master_done() -> None:
-    """In a pre-forking master whose values were just dropped (mark_process_dead): what it showed is
-    forgotten too, or each forked worker, inheriting it, would never set its own snapshot gauges."""
-    _shown.update(version="", released=False)
+def forked() -> None:
+    """In a worker just forked from a pre-forking master (gunicorn.conf.py post_fork): show what it
+    inherited. Its snapshot and last version check are the master's, but its gauges start empty
+    (prometheus_client opens a new file per pid), and it would set them only at its own next check
+    or build: until then, and for good in a worker that serves no read, /metrics showed no version."""
+    with _lock:
+        if _shown["version"]:
+            SNAPSHOT.labels(_shown["version"]).set(1)
+        if _shown["released"] is not None:
+            SNAPSHOT_RELEASED.set(_shown["released"])
+        if _shown["checked"] is not None:
+            SNAPSHOT_CHECKED.set(_shown["checked"])
 
 
 def rate_limits_degraded(degraded: bool) -> None:

@@ -10,6 +10,7 @@ requests/s, p50, p99, and of the per-round ratio service/reference req/s.
     .venv/bin/python bench/run.py --database sqlite --rounds 3 --duration 10
     .venv/bin/python bench/run.py --scale 100    # also the scale check (bench/scale.py)
     .venv/bin/python bench/run.py --workers-check --database sqlite   # sync vs gthread
+    .venv/bin/python bench/run.py --metrics-check --database sqlite   # METRICS_TOKEN set vs unset
 """
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ def parse_args(argv=None):
                         help="comma-separated words: only the endpoints whose label contains one")
     parser.add_argument("--workers-check", action="store_true",
                         help="only compare sync vs gthread workers (service and reference)")
+    parser.add_argument("--metrics-check", action="store_true",
+                        help="only compare the service with METRICS_TOKEN set (requests counted) and unset")
     return parser.parse_args(argv)
 
 
@@ -258,6 +261,50 @@ def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 
+# The hot paths metrics are recorded on: the front door (a cached read, a 304) and Flask (a random
+# state and day: mostly answered from the intervals, some built by Flask).
+METRICS_TARGETS = [("country FI (cached)", COUNTRY, False, None), ("304 country FI", COUNTRY, True, None),
+                   ("status random state, random date", RANDOM_STATUS.format(code="FI", date="2020-01-01"), False,
+                    RANDOM_STATUS)]
+
+
+def metrics_check(kind: str, args, cleanup, workdir: Path) -> None:
+    """The cost of counting requests (api/metrics.py observe, prometheus_client multiprocess files):
+    two services on one database, METRICS_TOKEN set and unset (nothing counted), runs interleaved
+    round by round; the ratio is set/unset req/s per round, its median reported."""
+    url = harness.create_database(kind, cleanup, workdir)
+    harness.load_database(url)
+    env = harness.app_env(url, EXPORT_CACHE_DIR=str(workdir / "export-cache"))
+    env.pop("METRICS_TOKEN", None)
+    servers = {"unset": harness.start_server("metrics-off", "wsgi:app", env, cleanup, workdir, "/readyz"),
+               "set": harness.start_server("metrics-on", "wsgi:app", {**env, "METRICS_TOKEN": "bench-scraper"},
+                                           cleanup, workdir, "/readyz")}
+    listed = harness.fetch(servers["set"].url("/api/v1/countries" + ALL))[2]
+    codes = [item["iso2"] for item in json.loads(listed)["items"]]
+    print(f"\n## metrics on {kind}: METRICS_TOKEN set vs unset (median of {args.rounds} interleaved rounds "
+          f"of {args.duration} s, wrk -t{args.threads} -c{args.connections})\n")
+    print(harness.context() + "\n")
+    print("| endpoint | unset req/s | unset p99 ms | set req/s | set p99 ms | ratio set/unset |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, path, revalidate, template in METRICS_TARGETS:
+        headers = {"If-None-Match": harness.fetch(servers["set"].url(path))[1]["ETag"]} if revalidate else {}
+        script = harness.random_script(workdir / "metrics.lua", template, codes) if template else None
+        for server in servers.values():  # warm-up
+            harness.run_wrk(server.url(path), args.warmup or 1, args.threads, args.connections, headers, script)
+        rounds = [tuple(harness.run_wrk(servers[which].url(path), args.duration, args.threads, args.connections,
+                                        headers, script) for which in ("unset", "set")) for _ in range(args.rounds)]
+        off, on = ([r[side] for r in rounds] for side in (0, 1))
+        ratio = statistics.median(b.rps / max(a.rps, 0.01) for a, b in rounds)
+        errors = sum(r.errors for r in off + on)
+        print(f"| {label}{f' ({errors} errors)' if errors else ''} | {statistics.median(r.rps for r in off):.0f} "
+              f"| {statistics.median(r.p99_ms for r in off):.2f} | {statistics.median(r.rps for r in on):.0f} "
+              f"| {statistics.median(r.p99_ms for r in on):.2f} | {ratio:.3f} |", flush=True)
+    scraped = harness.fetch(servers["set"].url("/metrics"), {"Authorization": "Bearer bench-scraper"})
+    print(f"\n/metrics of the `set` service: HTTP {scraped[0]}, {len(scraped[2])} bytes")
+    for server in servers.values():
+        server.stop()
+
+
 def interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -273,6 +320,9 @@ def main(argv=None) -> None:
         for kind in kinds:
             if args.workers_check:
                 workers_check(kind, args, cleanup, workdir)
+                continue
+            if args.metrics_check:
+                metrics_check(kind, args, cleanup, workdir)
                 continue
             bench_database(kind, args, cleanup, workdir)
             if args.scale:

@@ -70,6 +70,48 @@ def test_errors_and_health_checks_are_short_lived_or_not_stored(plain_client, pa
     assert "Surrogate-Key" not in response.headers
 
 
+PER_REQUEST = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-ID")
+# RFC 8586's request header, as Fastly documents it on the requests it forwards to an origin
+# (https://www.fastly.com/documentation/reference/http/http-headers/CDN-Loop/); Cloudflare sends
+# `CDN-Loop: cloudflare` (https://developers.cloudflare.com/fundamentals/reference/http-headers/).
+VIA_CDN = {"CDN-Loop": "Fastly, Fastly"}
+
+
+def per_request(response) -> set[str]:
+    return {name for name in PER_REQUEST if name in response.headers}
+
+
+@pytest.fixture
+def limited(app_factory):
+    """An app with rate limits on (tests/helpers.py switches them off), so RateLimit-* are sent."""
+    return app_factory(VERSION_CHECK_SECONDS=60, RATELIMIT_ENABLED=True)
+
+
+def test_an_answer_a_cdn_may_store_carries_nothing_per_request(limited):
+    front, client = limited, limited.test_client()
+    url = "/api/v1/countries/NO/status?as_of=2020-01-01"
+    direct = client.get(url)
+    assert per_request(direct) == set(PER_REQUEST)  # the control: a client asking the service itself gets them
+    built = client.get("/api/v1/countries/DK", headers=VIA_CDN)  # a miss: Flask answers
+    assert built.status_code == 200 and built.headers["X-Cache"] == "miss"
+    assert per_request(built) == set()
+    front.wsgi_app.inner = lambda *args: pytest.fail("a repeated read went into Flask")
+    cached = client.get(url, headers=VIA_CDN)  # the front door (api/middleware/fast_path.py)
+    assert cached.headers["X-Cache"] == "hit" and per_request(cached) == set()
+    revalidated = client.get(url, headers={**VIA_CDN, "If-None-Match": direct.headers["ETag"]})
+    assert revalidated.status_code == 304 and per_request(revalidated) == set()  # a 304 updates what the edge stored
+    assert per_request(client.get(url)) == set(PER_REQUEST)  # and still there for a direct client
+
+
+def test_a_cdn_request_keeps_them_where_nothing_is_stored(limited):
+    client = limited.test_client()
+    missing = client.get("/api/v1/countries/XX", headers=VIA_CDN)  # public for 60 s: the edge may store it
+    assert missing.status_code == 404 and per_request(missing) == set()
+    refused = client.get("/api/v1/countries", headers={**VIA_CDN, "X-API-Key": "guess"})
+    assert refused.headers["Cache-Control"] == "no-store"  # passed through to this one client only
+    assert "X-Request-ID" in refused.headers and "RateLimit-Remaining" in refused.headers
+
+
 def test_an_unknown_key_is_not_stored(plain_client):
     response = plain_client.get("/api/v1/countries", headers={"X-API-Key": "guess"})
     assert response.status_code == 401 and response.headers["Cache-Control"] == "no-store"
@@ -143,6 +185,33 @@ def test_a_write_purges_the_keys_it_changed(written, cdn):
     assert headers["Surrogate-Key"] == "country-CA exports lists treaty-apmbc"
     assert headers["Authorization"] == "Bearer cdn-token"
     assert body["dataset_version"] == written.test_client().get("/api/v1/dataset").get_json()["version"]
+
+
+@pytest.mark.parametrize(("form", "header", "body"), [
+    # Cloudflare's purge by cache-tags takes exactly {"tags": [...]} (POST /zones/<zone id>/purge_cache,
+    # "Flex purge with tags", https://developers.cloudflare.com/api/resources/cache/methods/purge/)
+    ("cloudflare", None, {"tags": ["country-CA", "exports", "lists", "treaty-apmbc"]}),
+    # Fastly's batch purge reads a Surrogate-Key header or {"surrogate_keys": [...]}
+    # (POST /service/<id>/purge, bulkPurgeTag in github.com/fastly/fastly-js docs/PurgeApi.md)
+    ("fastly", "country-CA exports lists treaty-apmbc",
+     {"surrogate_keys": ["country-CA", "exports", "lists", "treaty-apmbc"]}),
+])
+def test_the_purge_is_shaped_as_the_cdn_takes_it(written, cdn, form, header, body):
+    url, received = cdn
+    written.config.update(PURGE_URL=url, PURGE_FORMAT=form)
+    assert written.test_client().post("/api/v1/treaty-actions", json=CA_WITHDRAWAL, headers=bearer()).status_code == 201
+    wait_for(lambda: received, seconds=10)
+    headers, sent = received[0]
+    assert sent == body  # nothing else in the body: no member the CDN's API does not define
+    assert headers.get("Surrogate-Key") == header and headers["Content-Type"] == "application/json"
+
+
+def test_more_keys_than_one_call_takes_purge_everything():
+    from api.write.purge import purge_request
+    states = [f"country-{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(40)]
+    assert purge_request("cloudflare", states, "v")[1] == {"tags": ["dataset"]}  # Cloudflare: 30 a call
+    assert purge_request("fastly", states, "v")[1] == {"surrogate_keys": states}  # Fastly: 256
+    assert purge_request("json", states, "v")[1]["tags"] == states
 
 
 def test_a_failed_purge_is_logged_and_the_write_stands(written, caplog, monkeypatch):

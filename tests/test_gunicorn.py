@@ -223,9 +223,11 @@ def test_a_worker_forked_after_a_publish_starts_with_the_new_version(database, t
                                    env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: get(port, "/healthz", timeout=2)[0] == 200, seconds=60, every=0.2)
+        shown = snapshot_info(port)  # before the worker has read anything or checked the version itself
         first = version_of(port)
         [worker] = booted(log)
         assert builds(log) == [(process.pid, first)]  # warmed in the master before the first fork
+        assert shown == {first: 1.0}  # the worker shows the version it inherited (gunicorn.conf.py post_fork)
 
         new = publish_copy(str(path))
         wait_for(lambda: version_of(port) == new, seconds=20, every=0.2)
@@ -234,12 +236,13 @@ def test_a_worker_forked_after_a_publish_starts_with_the_new_version(database, t
         os.kill(worker, signal.SIGKILL)
         wait_for(lambda: len(booted(log)) == 2, seconds=30)
         replacement = booted(log)[1]
-        status, body = get(port, "/api/v1/dataset")  # the replacement's first answer
+        shown = snapshot_info(port)  # the replacement's first answer: no read, no version check of its own yet
+        status, body = get(port, "/api/v1/dataset")
         assert status == 200 and json.loads(body)["dataset_version"] == new
         assert (process.pid, new) in builds(log)  # built by the master, before the fork
         assert [pid for pid, _ in builds(log) if pid == replacement] == []  # and not by the new worker
-        # Not asserted: treaty_snapshot_info for the new worker. It read {} here after the merges
-        # (a gauge bug under gunicorn, open in issue 18), while the version it serves is right.
+        assert shown == {new: 1.0}  # it shows the version it serves (was {}: issue 18)
+        assert snapshot_info(port) == {new: 1.0}  # and still does once it has served a read
     finally:
         process.terminate()
         process.wait(30)

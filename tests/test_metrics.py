@@ -65,6 +65,19 @@ def test_requests_are_counted_by_route_and_status_also_on_the_fast_path(monitore
     assert delta("treaty_response_cache_total", result="miss") == 1
 
 
+def test_without_a_token_requests_are_not_counted(app_factory, monitored):
+    """Metrics off: nothing could read the counts, so no request pays for them (bench/RESULTS.md)."""
+    off = app_factory(VERSION_CHECK_SECONDS=60).test_client()
+    before = samples(monitored.test_client())
+    assert [off.get(URL).headers["X-Cache"] for _ in range(3)] == ["miss", "hit", "hit"]  # Flask, then the fast path
+    after = samples(monitored.test_client())
+    route = "/api/v1/countries/<code>/status"
+    assert value(after, "treaty_http_requests_total", route=route, method="GET", status="200") \
+        == value(before, "treaty_http_requests_total", route=route, method="GET", status="200")
+    assert value(after, "treaty_response_cache_total", result="hit") == value(before, "treaty_response_cache_total",
+                                                                                result="hit")
+
+
 def test_snapshot_version_and_age(monitored):
     client = monitored.test_client()
     version = client.get("/api/v1/dataset").get_json()["version"]

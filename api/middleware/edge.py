@@ -13,8 +13,13 @@ Cache-Control, by answer:
 `Surrogate-Key` (Fastly) and `Cache-Tag` (Cloudflare) carry the same keys: `dataset` on every read
 of the current version, plus `country-XX` (an answer about one state, by its alpha-2 code),
 `treaty-<slug>`, `exports`, or `lists` (every answer spanning several states). Pinned answers
-carry only `version-<name>`: they are never purged. Per-request headers (RateLimit-*,
-X-Request-ID) must not be shared by an edge: docs/deploy.md says how to strip them there.
+carry only `version-<name>`: they are never purged.
+
+Per-request headers (RateLimit-*, X-Request-ID) describe one client's request, not the answer:
+an answer a CDN may store (`public`) leaves them out when the request came through a CDN, which
+says so with `CDN-Loop` (RFC 8586; Fastly and Cloudflare add it to every request they forward).
+Not marking them `private="..."` is deliberate: Fastly then passes the whole answer uncached
+(docs/deploy.md#per-request-headers has the sources).
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from api.read.queries import state_by_code
 from api.read.snapshot import request_snapshot, requested_version
 
 SHORT_LIVED = {400, 404, 405, 406, 410, 413, 414, 415, 422}
+PER_REQUEST = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Request-ID")
 NOT_SHARED = ("/healthz", "/readyz", "/metrics")
 GZIP_MIN_BYTES = 512
 
@@ -50,6 +56,13 @@ def surrogate_keys() -> str:
     if request.blueprint == "exports" and "name" in args:
         return "dataset exports"
     return "dataset lists"
+
+
+def for_an_edge(environ: dict, cache_control: str | None) -> bool:
+    """Whether an answer goes to a CDN that may store it and serve it to others: the request came
+    through one (`CDN-Loop`) and the answer is `public`. It then carries no PER_REQUEST header.
+    No app needed: the fast path asks too."""
+    return "HTTP_CDN_LOOP" in environ and (cache_control or "").startswith("public")
 
 
 def key_headers(keys: str) -> list[tuple[str, str]]:

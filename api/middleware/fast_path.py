@@ -20,6 +20,7 @@ from werkzeug.http import parse_etags
 
 from api.metrics import observe
 from api.middleware import any_date, traffic
+from api.middleware.edge import for_an_edge
 from api.middleware.response_cache import (
     CACHEABLE,
     ENTRY_HEADERS,
@@ -93,12 +94,12 @@ class FrontCache:
         limited = self._limit(environ, counted=not not_modified)  # a 304 revalidation is not counted
         if limited is None:
             return self.inner(environ, start_response)  # over the limit: Flask answers the 429
-        status, headers, body = self._answer(environ, entry, limited, not_modified)
         request_id = traffic.request_id_of(environ)
-        headers.append(("X-Request-ID", request_id))
+        status, headers, body = self._answer(environ, entry, [*limited, ("X-Request-ID", request_id)], not_modified)
         start_response(status, headers)
         traffic.log_access(environ, request_id, int(status[:3]), started, dict(headers))
-        observe(entry.route, environ["REQUEST_METHOD"], int(status[:3]), time.perf_counter() - started, "hit")
+        if self.app.config["METRICS_TOKEN"]:
+            observe(entry.route, environ["REQUEST_METHOD"], int(status[:3]), time.perf_counter() - started, "hit")
         return [body]
 
     def _learning(self, environ, entry, start_response):
@@ -165,8 +166,11 @@ class FrontCache:
         return [("RateLimit-Limit", str(item.amount)), ("RateLimit-Remaining", str(stats.remaining)),
                 ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
 
-    def _answer(self, environ, entry, limit_headers, not_modified: bool):
-        headers = [*entry.headers, ("Cache-Control", cache_control(entry)), ("X-Cache", "hit"), *limit_headers,
+    def _answer(self, environ, entry, per_request: list, not_modified: bool):
+        control = cache_control(entry)
+        if for_an_edge(environ, control):  # a CDN may store it and hand it to others
+            per_request = []
+        headers = [*entry.headers, ("Cache-Control", control), ("X-Cache", "hit"), *per_request,
                    *self.added_by_app[entry.mimetype]]
         body = entry.body
         if entry.gzipped and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):

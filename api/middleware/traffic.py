@@ -19,6 +19,7 @@ from flask_cors import CORS
 from flask_limiter import Limiter, RateLimitExceeded
 
 from api.metrics import observe, rate_limits_degraded
+from api.middleware.edge import PER_REQUEST, for_an_edge
 from api.middleware.json_logs import JsonFormatter
 from api.problems import Problem, problem_response
 from api.urls import redacted_query
@@ -162,11 +163,18 @@ def _start():
 
 
 def _log(response):
-    response.headers["X-Request-ID"] = g.get("request_id", "")
+    """The last hook: the request id, the access line and the metrics; per-request headers left
+    out of an answer a CDN may store (api/middleware/edge.py: for_an_edge)."""
+    if for_an_edge(request.environ, response.headers.get("Cache-Control")):
+        for name in PER_REQUEST:
+            response.headers.pop(name, None)
+    else:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
     started = g.get("started", time.perf_counter())
     log_access(request.environ, g.get("request_id"), response.status_code, started, response.headers)
-    observe(request.url_rule.rule if request.url_rule else "(unmatched)", request.method,
-                    response.status_code, time.perf_counter() - started, response.headers.get("X-Cache"))
+    if current_app.config["METRICS_TOKEN"]:  # metrics off: nothing could read the counts (bench/RESULTS.md)
+        observe(request.url_rule.rule if request.url_rule else "(unmatched)", request.method,
+                response.status_code, time.perf_counter() - started, response.headers.get("X-Cache"))
     return response
 
 

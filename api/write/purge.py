@@ -1,8 +1,11 @@
 """Purge the CDN on publish: after the transaction that published a dataset version commits, POST
 the surrogate keys of the answers it changed to PURGE_URL (docs/deploy.md: Fastly, Cloudflare).
 
-The request carries the keys twice, as the two CDNs' purge APIs take them: a `Surrogate-Key`
-header (space-separated) and a JSON body `{"tags": [...], "surrogate_keys": [...]}`, plus the version. It is sent from a
+PURGE_FORMAT shapes the request as the CDN's purge API documents it: `cloudflare` sends
+`{"tags": [...]}` (POST /zones/<zone>/purge_cache, purge by cache-tags), `fastly` a
+`Surrogate-Key` header and `{"surrogate_keys": [...]}` (POST /service/<id>/purge, batch purge),
+`json` (the default, for a hook of your own) all three with the version. More keys than one call
+takes become `dataset`, which every read of the current version carries. It is sent from a
 thread after the commit, bounded by PURGE_TIMEOUT: a failure is logged and never fails the write.
 Keys name what an answer depends on (api/middleware/edge.py tags answers with the same names).
 """
@@ -50,13 +53,36 @@ def schedule(session: Session, keys: list[str], version: str) -> None:
     except ValueError as error:  # a misconfiguration must not fail the write either
         log.error("PURGE_HEADERS is not a JSON object (%s): purging without them", error)
         headers = {}
-    session.info["purge"] = (config["PURGE_URL"], headers, config["PURGE_TIMEOUT"], keys, version)
+    form = config["PURGE_FORMAT"]
+    if form not in MOST_KEYS:
+        log.error("PURGE_FORMAT %r is none of %s: purging with `json`", form, ", ".join(MOST_KEYS))
+        form = "json"
+    session.info["purge"] = (config["PURGE_URL"], headers, config["PURGE_TIMEOUT"], keys, version, form)
 
 
-def send(url: str, headers: dict, timeout: float, keys: list[str], version: str) -> None:
-    body = json.dumps({"tags": keys, "surrogate_keys": keys, "dataset_version": version}).encode()
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "Surrogate-Key": " ".join(keys), **headers})
+# Keys one purge call takes: Cloudflare "up to 30 cache-tags per API call" (its purge-by-tags page,
+# cloudflare/cloudflare-docs src/content/docs/cache/how-to/purge-cache/purge-by-tags.mdx; later
+# versions defer to per-plan limits), Fastly "up to 256 surrogate keys ... in one batch request"
+# (its API reference, as in github.com/fastly/fastly-js docs/PurgeApi.md, bulkPurgeTag).
+MOST_KEYS = {"cloudflare": 30, "fastly": 256, "json": None}
+
+
+def purge_request(form: str, keys: list[str], version: str) -> tuple[dict, dict]:
+    """(headers, JSON body) of the purge of `keys` in PURGE_FORMAT `form`."""
+    most = MOST_KEYS.get(form)
+    if most is not None and len(keys) > most:
+        keys = ["dataset"]  # one call: every current-version read carries it
+    if form == "cloudflare":
+        return {}, {"tags": keys}
+    if form == "fastly":
+        return {"Surrogate-Key": " ".join(keys)}, {"surrogate_keys": keys}
+    return {"Surrogate-Key": " ".join(keys)}, {"tags": keys, "surrogate_keys": keys, "dataset_version": version}
+
+
+def send(url: str, headers: dict, timeout: float, keys: list[str], version: str, form: str = "json") -> None:
+    own, body = purge_request(form, keys, version)
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
+        "Content-Type": "application/json", **own, **headers})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             log.info("CDN purge of %s for version %s: HTTP %s", " ".join(keys), version, response.status)
