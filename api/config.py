@@ -42,7 +42,8 @@ class Config:
     EXPORT_CACHE_BYTES = int(os.environ.get("EXPORT_CACHE_BYTES", 256 * 1024 * 1024))
     FAST_PATH = os.environ.get("FAST_PATH", "true").lower() != "false"  # the WSGI front door for cached reads
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Without Redis, per-process counters (api/middleware/traffic.py: MemoryCounters)
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory-counters://")
     # Redis socket and connect timeout (seconds) for the limiter's shared counters
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.25))
     RATELIMIT_STORAGE_OPTIONS: dict = {}  # from storage_options() in create_app, unless set

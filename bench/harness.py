@@ -117,6 +117,37 @@ def peak_rss_mb(pid: int | str = "self") -> float:
     return 0.0
 
 
+def memory_mb(pid: int | str) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process, in MB: its resident memory now, and its peak."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return tuple(int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM"))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its threads, its live descendants, and the
+    children it has reaped (a gunicorn master's recycled workers): what serving cost the machine."""
+    def fields(pid) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    own = fields(pid)
+    ticks = int(own[13]) + int(own[14])  # cutime, cstime: reaped children
+    pids, seen = [pid], 0
+    while seen < len(pids):
+        parent = pids[seen]
+        seen += 1
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                pids += [int(child) for child in Path(f"/proc/{parent}/task/{task}/children").read_text().split()]
+        except FileNotFoundError:  # it exited meanwhile
+            continue
+    for each in pids:
+        try:
+            stat = fields(each)
+        except FileNotFoundError:
+            continue
+        ticks += int(stat[11]) + int(stat[12])  # utime, stime (all threads)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -137,6 +168,13 @@ class Server:
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         return round(max([0.0] + [peak_rss_mb(child) for child in children]), 1)
+
+    def workers(self) -> list[int]:
+        pid = self.process.pid
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is not None:
@@ -200,6 +238,27 @@ def start_datasette(database_url: str, cleanup: Cleanup, logdir: Path) -> Server
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.2)
     raise RuntimeError(f"datasette did not answer within 30 s; see {log.name}")
+
+
+def curator_token(database_url: str, name: str = "bench-curator") -> str:
+    """The secret of a new curator token in the database (`flask tokens create`)."""
+    done = subprocess.run([str(BIN / "flask"), "tokens", "create", name, "--scope", "curator"], cwd=ROOT,
+                          env=app_env(database_url), capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"tokens create failed:\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def post_json(url: str, body: dict, headers: dict | None = None) -> tuple[int, bytes]:
+    """(status, body) of one POST of a JSON body; HTTP errors are returned, not raised."""
+    import json
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
+import memory
 import scale
 
 REFERENCE = "/ping"
@@ -166,6 +167,7 @@ def bench_database(kind: str, args, cleanup, workdir: Path) -> None:
           f"{service.worker_peak_rss_mb()} MB (issue 19 target 6: <= 200 MB)")
     if kind == "sqlite" and (not args.only or "datasette" in args.only):
         peer(url, service, args, cleanup, workdir)
+    memory.check(service, url, args, workdir)  # last: it publishes new versions
     print(f"\nafter: {harness.context()}")
     service.stop()
     reference.stop()
@@ -200,43 +202,57 @@ PEER_ROWS = [
 
 def peer(url: str, service: harness.Server, args, cleanup, workdir: Path) -> None:
     """Issue 19 target 3: the same lookups against Datasette serving a copy of the SQLite file
-    (`datasette serve -i`, its own defaults: one process), alternating like the reference."""
+    (`datasette serve -i`, its own defaults: one process), alternating like the reference.
+
+    Two ratios per lookup, both ours/Datasette: requests/s as each is deployed (ours: 2 sync
+    workers that close every connection; Datasette: one process, keep-alive), and requests per
+    CPU-second of the server (every process and thread, recycled workers included), which does
+    not depend on how many processes each runs nor, much, on what else the machine is running."""
     datasette = harness.start_datasette(url, cleanup, workdir)
     if datasette is None:
         print("\nDatasette peer: n/a (datasette is not installed; requirements-dev.in pins it)")
         return
     codes = [item["iso2"] for item in json.loads(harness.fetch(service.url("/api/v1/countries" + ALL))[2])["items"]]
     print(f"\nDatasette {harness.datasette_version()} on a copy of the same SQLite file, "
-          f"`datasette serve -i`, on :{datasette.port}\n")
-    print("| lookup | ours req/s | ours p99 ms | Datasette req/s | Datasette p99 ms | ratio ours/Datasette "
-          "| target | met |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+          f"`datasette serve -i`, on :{datasette.port}; {harness.context()}\n")
+    print("| lookup | ours req/s | ours p99 ms | ours CPU us/req | Datasette req/s | Datasette p99 ms "
+          "| Datasette CPU us/req | ratio req/s | ratio CPU per request | target | met (req/s, CPU) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for label, ours, theirs, target in PEER_ROWS:
-        scripts = [harness.random_script(workdir / f"peer-{side}.lua", template, codes) if "{code}" in template
-                   else None for side, template in (("ours", ours), ("theirs", theirs))]
-        paths = [template.replace("{code}", "FI") for template in (ours, theirs)]
-        runs: list[tuple] = []
-        for server, path, script in ((service, paths[0], scripts[0]), (datasette, paths[1], scripts[1])):
+        sides = [(server, template.replace("{code}", "FI"),
+                  harness.random_script(workdir / f"peer-{side}.lua", template, codes) if "{code}" in template
+                  else None) for side, server, template in (("ours", service, ours), ("theirs", datasette, theirs))]
+        for server, path, script in sides:
             harness.run_wrk(server.url(path), args.warmup or 1, args.threads, args.connections, None, script)
-        for _ in range(args.rounds):
-            runs.append(tuple(harness.run_wrk(server.url(path), args.duration, args.threads, args.connections, None, s)
-                              for server, path, s in ((service, paths[0], scripts[0]),
-                                                      (datasette, paths[1], scripts[1]))))
-        med = lambda side, attr, runs=runs: statistics.median(getattr(r[side], attr) for r in runs)
-        ratio = statistics.median(r[0].rps / max(r[1].rps, 0.01) for r in runs)
-        errors = sum(r[1].errors for r in runs)
-        met = "-" if target is None else ("yes" if ratio >= target else "NO")
+        runs = [tuple(costed_run(server, path, script, args) for server, path, script in sides)
+                for _ in range(args.rounds)]
+        med = lambda side, attr, runs=runs: statistics.median(r[side][attr] for r in runs)
+        by_rps = statistics.median(r[0]["rps"] / max(r[1]["rps"], 0.01) for r in runs)
+        by_cpu = statistics.median(r[1]["cpu_us"] / max(r[0]["cpu_us"], 0.01) for r in runs)
+        errors = sum(r[1]["errors"] for r in runs)
+        met = "-" if target is None else " / ".join("yes" if x >= target else "NO" for x in (by_rps, by_cpu))
         print(f"| {label} `{ours}` vs `{theirs}`{f' ({errors} Datasette errors)' if errors else ''} "
-              f"| {med(0, 'rps'):.0f} | {med(0, 'p99_ms'):.2f} | {med(1, 'rps'):.0f} | {med(1, 'p99_ms'):.2f} "
-              f"| {ratio:.1f} | {target or '-'} | {met} |", flush=True)
+              f"| {med(0, 'rps'):.0f} | {med(0, 'p99'):.2f} | {med(0, 'cpu_us'):.0f} | {med(1, 'rps'):.0f} "
+              f"| {med(1, 'p99'):.2f} | {med(1, 'cpu_us'):.0f} | {by_rps:.1f} | {by_cpu:.1f} | {target or '-'} "
+              f"| {met} |", flush=True)
     datasette.stop()
+
+
+def costed_run(server: harness.Server, path: str, script, args) -> dict:
+    """One wrk run, with the CPU time the server spent per request answered."""
+    before = server.cpu_seconds()
+    result = harness.run_wrk(server.url(path), args.duration, args.threads, args.connections, None, script)
+    spent = server.cpu_seconds() - before
+    return {"rps": result.rps, "p99": result.p99_ms, "errors": result.errors,
+            "cpu_us": spent / max(result.rps * args.duration, 1) * 1e6}
 
 
 def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
     """sync vs gthread: all four servers up at once, runs interleaved round by round."""
     url = harness.create_database(kind, cleanup, workdir)
     harness.load_database(url)
-    print(f"\n## worker classes on {kind} (req/s and p99 ms, median of {args.rounds} interleaved rounds)\n")
+    print(f"\n## worker classes on {kind} (req/s, p99 ms and the server's CPU per request, median of "
+          f"{args.rounds} interleaved rounds)\n")
     print(harness.context() + "\n")
     pairs = {name: start_pair(url, cleanup, workdir, extra) for name, extra in WORKER_CONFIGS}
     targets = [("reference", 1, REFERENCE), ("country FI", 0, COUNTRY),
@@ -248,16 +264,15 @@ def workers_check(kind: str, args, cleanup, workdir: Path) -> None:
     for _ in range(args.rounds):
         for label, which, path in targets:
             for name, pair in pairs.items():
-                runs[name, label].append(
-                    harness.run_wrk(pair[which].url(path), args.duration, args.threads, args.connections))
-    print("| gunicorn | " + " | ".join(f"{label} req/s | p99 ms" for label, _, _ in targets) + " |")
-    print("|---|" + "---:|---:|" * len(targets))
+                runs[name, label].append(costed_run(pair[which], path, None, args))
+    print("| gunicorn | " + " | ".join(f"{label} req/s | p99 ms | CPU us/req" for label, _, _ in targets) + " |")
+    print("|---|" + "---:|---:|---:|" * len(targets))
     for name in pairs:
         cells = []
         for label, _, _ in targets:
             results = runs[name, label]
-            cells.append(f"{statistics.median(r.rps for r in results):.0f} | "
-                         f"{statistics.median(r.p99_ms for r in results):.2f}")
+            cells.append(" | ".join(f"{statistics.median(r[attr] for r in results):{spec}}"
+                                    for attr, spec in (("rps", ".0f"), ("p99", ".2f"), ("cpu_us", ".0f"))))
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
 
 

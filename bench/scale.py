@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import harness
+import memory
 import synthetic
 
 COUNTRY = "/api/v1/countries/FI"
@@ -60,6 +61,8 @@ def measure(kind: str, factor: int, args, cleanup, workdir: Path) -> dict:
     runs = [harness.run_wrk(service.url(COUNTRY), args.duration, args.threads, args.connections)
             for _ in range(args.rounds)]
     result["worker_rss_mb"] = service.worker_peak_rss_mb()
+    if factor != 1:
+        memory.check(service, url, args, workdir, f" at {factor}x")
     service.stop()
     result["country"] = {attr: statistics.median(getattr(r, attr) for r in runs)
                          for attr in ("rps", "p50_ms", "p99_ms")}

@@ -38,12 +38,12 @@ def _treaty(real: dict) -> dict:
 
 
 def _actions(states: dict[str, dict], count: int, treaty: dict, sources: list[str]) -> list[dict]:
-    """About `count` actions: per state a signature, an accession, then declarations (none before
-    the state existed: seed validation refuses an act of a state that did not exist yet)."""
+    """About `count` actions: per state a signature (not before the state exists), an accession,
+    then declarations."""
     rules, per_state = rules_of(treaty), max(3, -(-count // len(states)))
     actions = []
     for number, iso2 in enumerate(sorted(states)):
-        signed = max(date(1998, 1, 1), states[iso2].get("exists_from") or date.min) + timedelta(days=number)
+        signed = max(date(1998, 1, 1), states[iso2]["exists_from"] or date.min) + timedelta(days=number)
         acceded = signed + timedelta(days=400)
         base = {"state": iso2, "treaty": "synthetic", "date_precision": "day", "confidence": "single_source",
                 "sources": sources, "notes": "Synthetic benchmark record."}

@@ -72,3 +72,33 @@ def test_the_directory_stays_within_its_bound(app_factory, tmp_path):
     names = {p.name for p in (tmp_path / "kept").iterdir()}
     assert all(f"{name}.sha256" in names for name in names if not name.endswith(".sha256"))
     assert not [name for name in names if name.endswith(".tmp")]
+
+
+def test_parquet_stata_and_package_files_are_written_by_a_child_process(tmp_path):
+    """Their writers import pyarrow and pandas (~100 MB): the worker forks a child to write the
+    file, so that memory goes with the child; the fingerprint is still that of the kept bytes."""
+    import hashlib
+    import os
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from api.read.export_files import ExportFiles
+
+    files = ExportFiles(tmp_path, 10**9)
+    snapshot = SimpleNamespace(version="v1", released=datetime(2026, 1, 1))
+    writer = lambda: iter([str(os.getpid()).encode()])  # the pid of whoever writes
+    parquet, parquet_stamp = files.stored(snapshot, "states.parquet", "", writer)
+    dta, _ = files.stored(snapshot, "states.dta", "", writer)
+    package_file, _ = files.stored(snapshot, "datapackage.zip", "", writer)
+    csv, _ = files.stored(snapshot, "states.csv", "", writer)
+    assert os.getpid() not in {int(kept.read_bytes()) for kept in (parquet, dta, package_file)}
+    assert int(csv.read_bytes()) == os.getpid()
+    assert parquet_stamp == {"sha256": hashlib.sha256(parquet.read_bytes()).hexdigest(),
+                             "bytes": len(parquet.read_bytes())}
+
+    def failing():
+        raise ValueError("no")
+        yield b""
+    with pytest.raises(RuntimeError, match="child process"):
+        files.stored(snapshot, "events.parquet", "", failing)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".parquet")) == [parquet.name]

@@ -116,3 +116,70 @@ def test_credentials_in_the_query_are_refused_and_never_logged_or_echoed(client,
     assert secret not in response.get_data(as_text=True)
     assert f"{name}=REDACTED" in body["instance"]
     assert len(collect.lines) == 1 and collect.lines[0]["query"] == f"q=x&{name}=REDACTED"
+
+
+def test_per_process_counters_start_no_thread_per_request(app_factory, monkeypatch):
+    """limits' own MemoryStorage starts a Timer thread on a hit whenever its last one has fired
+    (10 ms): a thread per request at low traffic. The default counters sweep inline instead."""
+    import threading
+    import time
+
+    from limits import parse
+
+    from api.middleware.traffic import MemoryCounters
+
+    app = app_factory(RATELIMIT_ENABLED=True)
+    extension = app.extensions["rate_limiter"]
+    assert isinstance(extension.storage, MemoryCounters)
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    item = parse("100 per minute")
+    for _ in range(3):
+        extension.limiter.hit(item, "ip:192.0.2.1")
+        time.sleep(0.02)  # longer than limits' 10 ms timer
+    assert started == []
+    assert extension.limiter.get_window_stats(item, "ip:192.0.2.1").remaining == 97
+
+
+def test_per_process_counters_still_drop_expired_keys(monkeypatch):
+    import time
+
+    from limits import parse
+    from limits.strategies import FixedWindowRateLimiter
+
+    from api.middleware.traffic import MemoryCounters
+
+    storage = MemoryCounters()
+    limiter, item = FixedWindowRateLimiter(storage), parse("5 per second")
+    limiter.hit(item, "ip:192.0.2.1")
+    assert storage.storage  # the counter is held
+    monkeypatch.setattr(MemoryCounters, "SWEEP_SECONDS", 0.0)
+    later = time.time() + 2  # past the one-second window
+    monkeypatch.setattr("time.time", lambda: later)
+    limiter.hit(item, "ip:192.0.2.2")  # any hit sweeps
+    assert "ip:192.0.2.1" not in " ".join(storage.storage)
+
+
+def test_country_pages_are_cached_before_fork_for_nobody(app_factory, monkeypatch):
+    """The master answers every state's country page into the response cache before it forks
+    (api/middleware/response_cache.py: warm): a worker's first lookup of any state is a hit, and
+    those requests are neither counted against a client's limit nor written to the access log."""
+    import gc
+
+    from api.read.snapshot import latest_snapshot, warm_before_fork
+
+    app = app_factory(VERSION_CHECK_SECONDS=10**6, RATELIMIT_ENABLED=True, RATELIMIT_ANONYMOUS="3 per minute")
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # not in the test process
+    collect, logger = Collect(), logging.getLogger("api.access")
+    logger.addHandler(collect)
+    try:
+        warm_before_fork(app)
+    finally:
+        logger.removeHandler(collect)
+    assert collect.lines == []
+    with app.app_context():
+        codes = list(latest_snapshot().states)
+    client = app.test_client()
+    answers = [client.get(f"/api/v1/countries/{code}") for code in (codes[0], "FI", codes[-1])]
+    assert [answer.headers["X-Cache"] for answer in answers] == ["hit"] * 3
+    assert [answer.headers["RateLimit-Remaining"] for answer in answers] == ["2", "1", "0"]

@@ -225,8 +225,24 @@ def _answer(entry: Cached, cache: str):
     return response
 
 
+# Marks the requests `warm` makes in the master: a WSGI environ key that no HTTP request can set
+# (headers arrive as HTTP_*). The rate limiter and the access log leave them out (traffic.py).
+WARMING = "api.warming"
+
+
+def warm(snapshot) -> None:
+    """Before a pre-forking server forks (api/read/snapshot.py: warm_before_fork): answer every
+    state's country page for today into the cache, through the whole app. Every worker, also one
+    forked after a recycle or a publish, then serves them as hits from its first request; without
+    it each worker built all ~200 pages again, one miss each (bench/RESULTS.md, issue 19)."""
+    client = current_app.test_client()
+    for code in snapshot.states:
+        client.get(f"/api/v1/countries/{code}", environ_base={WARMING: True})
+
+
 def init_app(app: Flask) -> None:
     app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_SIZE"],
                                                      app.config["RESPONSE_CACHE_BYTES"])
     app.before_request(serve_cached)
     app.after_request(store_and_finish)
+    app.extensions.setdefault("snapshot_warmers", []).append(warm)

@@ -17,10 +17,12 @@ import time
 from flask import Flask, current_app, g, request
 from flask_cors import CORS
 from flask_limiter import Limiter, RateLimitExceeded
+from limits.storage import MemoryStorage
 
 from api.metrics import observe, rate_limits_degraded
 from api.middleware.edge import PER_REQUEST, for_an_edge
 from api.middleware.json_logs import JsonFormatter
+from api.middleware.response_cache import WARMING
 from api.problems import Problem, problem_response
 from api.urls import redacted_query
 
@@ -33,6 +35,28 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$")
 access_log = logging.getLogger("api.access")
 limiter_log = logging.getLogger(__name__)
+
+
+class MemoryCounters(MemoryStorage):
+    """limits' per-process counters (`memory-counters://`, the default without Redis), minus a
+    thread per request.
+
+    limits' MemoryStorage starts a new 10 ms `threading.Timer` to sweep expired counters on every
+    hit once the last one has fired: on each request when they come more than 10 ms apart, or
+    every few requests under load, and `Thread.start` waits until the new thread runs (~0.25 ms
+    on a busy 2-core machine; bench/RESULTS.md). An expired counter is already ignored when it is
+    read (`get`), so the sweep only frees memory: here it runs inline, at most every SWEEP_SECONDS.
+    """
+
+    STORAGE_SCHEME = ["memory-counters"]
+    SWEEP_SECONDS = 1.0
+    _swept = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # overrides limits' private timer start
+        now = time.monotonic()
+        if now - self._swept >= self.SWEEP_SECONDS:
+            self._swept = now
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]  # limits' private sweep
 
 
 def client_of(environ: dict, config) -> tuple[str, str]:
@@ -113,7 +137,7 @@ def limits_degraded() -> str | None:
     bounded by REDIS_TIMEOUT) and, when it does not answer, switches the limiter to its per-process
     fallback at once; Flask-Limiter switches back by itself when Redis answers again."""
     extension = current_app.extensions["rate_limiter"]
-    if not extension.enabled or current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+    if not extension.enabled or current_app.config["RATELIMIT_STORAGE_URI"].startswith(("memory://", "memory-counters://")):
         return None
     if extension.storage.check():
         storage_up(extension)
@@ -170,6 +194,8 @@ def _log(response):
             response.headers.pop(name, None)
     else:
         response.headers["X-Request-ID"] = g.get("request_id", "")
+    if request.environ.get(WARMING):
+        return response  # the master warming its cache (api/middleware/response_cache.py): no client
     started = g.get("started", time.perf_counter())
     log_access(request.environ, g.get("request_id"), response.status_code, started, response.headers)
     if current_app.config["METRICS_TOKEN"]:  # metrics off: nothing could read the counts (bench/RESULTS.md)
@@ -190,8 +216,10 @@ def init_app(app: Flask) -> None:
         application_limits_deduct_when=lambda response: response.status_code != 304,
         application_limits_exempt_when=lambda: request.method == "OPTIONS" or request.path in ("/healthz", "/readyz"))
     app.before_request(_refuse_unknown_key)  # after the limiter's own hook: guesses are counted
-    # Health checks never touch the limiter's storage (Redis), not even to see if it is back.
-    app.extensions["rate_limiter"].request_filter(lambda: request.path in HEALTH_CHECKS)
+    # Health checks never touch the limiter's storage (Redis), not even to see if it is back, and
+    # the master's own requests that warm the response cache before fork count for nobody.
+    app.extensions["rate_limiter"].request_filter(lambda: request.path in HEALTH_CHECKS
+                                                  or bool(request.environ.get(WARMING)))
     app.register_error_handler(RateLimitExceeded, _too_many)
     CORS(app, resources={r"/api/*": {}, r"/openapi.yaml": {}}, origins="*", send_wildcard=True,
          methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED,

@@ -6,13 +6,18 @@ takes it over, the least recently built files go first.
 
 A file is written under a temporary name and renamed into place, then its fingerprint beside it,
 so a reader sees a whole file with its sha256 or nothing; two workers building the same file at
-once write the same bytes.
+once write the same bytes. Parquet and Stata files, and the package (it holds the Stata files),
+are written by a forked child process: their writers import pyarrow and pandas, about 100 MB
+that a worker would otherwise keep until it is recycled (issue 19, bench/RESULTS.md: workers at
+200-213 MB after one exports index).
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +27,7 @@ from api.read.formats import Fingerprint
 from api.read.snapshot import Snapshot
 
 CHUNK = 256 * 1024
+IN_A_CHILD = (".parquet", ".dta", ".zip")  # their writers' imports (pyarrow, pandas) stay out of the worker
 
 
 @dataclass(frozen=True)
@@ -40,21 +46,19 @@ class ExportFiles:
         path = self.path(snapshot, name, variant)
         stamp = _read_stamp(path)
         if stamp is None:
-            stamp = self._build(path, make)
+            stamp = self._build(path, make, in_a_child=name.endswith(IN_A_CHILD))
         return path, stamp
 
-    def _build(self, path: Path, make: Callable[[], Iterator[bytes]]) -> Fingerprint:
+    def _build(self, path: Path, make: Callable[[], Iterator[bytes]], in_a_child: bool = False) -> Fingerprint:
         self.directory.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{uuid.uuid4().hex}.{os.getpid()}.{threading.get_ident()}.tmp")
-        digest, size = hashlib.sha256(), 0
         try:
-            with open(temporary, "wb") as out:
-                for chunk in make():
-                    digest.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
+            if in_a_child:
+                _in_a_child(lambda: _write(temporary, make))
+            else:
+                _write(temporary, make)
+            stamp = _fingerprint_of(temporary)
             os.replace(temporary, path)
-            stamp: Fingerprint = {"sha256": digest.hexdigest(), "bytes": size}
             _write_stamp(path, stamp)
         finally:
             temporary.unlink(missing_ok=True)
@@ -75,6 +79,40 @@ class ExportFiles:
                 _stamp_path(path).unlink(missing_ok=True)
                 path.unlink(missing_ok=True)
                 total -= size
+
+
+def _write(path: Path, make: Callable[[], Iterator[bytes]]) -> None:
+    with open(path, "wb") as out:
+        for chunk in make():
+            out.write(chunk)
+
+
+def _fingerprint_of(path: Path) -> Fingerprint:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": size}
+
+
+def _in_a_child(work: Callable[[], None]) -> None:
+    """Run `work` in a forked child and wait for it: what it imports and allocates goes with it.
+    The child has the worker's snapshot (copy-on-write) and touches nothing else: it leaves by
+    os._exit, so no inherited connection or socket is closed or flushed by it."""
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            work()
+            code = 0
+        except BaseException:
+            traceback.print_exc(file=sys.stderr)
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"building an export file failed in child process {pid} (its traceback is in the log)")
 
 
 def _stamp_path(path: Path) -> Path:
