@@ -160,7 +160,13 @@ class DatasetVersion(Model):
     loaded_at: Mapped[datetime] = mapped_column(index=True)
     previous: Mapped[str | None] = mapped_column(sa.String(40))
     changes: Mapped[list] = mapped_column(sa.JSON, default=list)
-    snapshot: Mapped[bytes] = mapped_column(sa.LargeBinary)  # zlib-compressed JSON of every table
+    # zlib-compressed JSON of every table; when `snapshot_base` is set, only of the records written
+    # since that version's full snapshot (a curator's write stores what it changed, not every table)
+    snapshot: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    snapshot_base: Mapped[str | None] = mapped_column(sa.String(40))
+    # per table, the sum of its records' hashes (api/write/versions.py: content_sums), so that a
+    # curator's write can hash the new content from the previous sums and the records it changed
+    content_sums: Mapped[dict | None] = mapped_column(sa.JSON)
 
 
 class RecordRevision(Model):

@@ -265,3 +265,62 @@ def test_the_newest_version_is_the_last_published_whatever_the_clocks_say(small_
     assert small_client.get("/api/v1/dataset").json["version"] == second
     changed = [c["id"] for c in small_client.get("/api/v1/changes?since=1997-01-01").json["items"] if c.get("recorded_in")]
     assert sorted(changed) == sorted(["us-2026-03-01-use", NEW_SOURCE["id"]])  # the clock-skewed one too
+
+
+@pytest.mark.parametrize("per_version", [500, 1])
+def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(app, client, auth, monkeypatch,
+                                                                                per_version):
+    """Issue 19: a curator's write stores the records written since its base (the last full
+    snapshot, or once CHANGES_PER_VERSION were written, the previous version), not every table;
+    its tables, content hash and built snapshot are those of a full snapshot of the same data."""
+    import json
+    import zlib
+
+    from api.read.database import stored_bases
+    from api.read.snapshot_data import build
+    from api.write import versions
+    monkeypatch.setattr(versions, "CHANGES_PER_VERSION", per_version)
+    full = versions.latest()
+    assert full is not None and full.snapshot_base is None  # `flask seed` stores every table
+    client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth)
+    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}, headers=auth)
+    client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
+                json={"reason": "A test correction.", "changes": {"confidence": "single_source"}})
+    version = versions.latest()
+    assert version is not None and version.snapshot_base is not None
+    stored = json.loads(zlib.decompress(version.snapshot))
+    own = {table: [r.get("id") for r in records] for table, records in stored.items()}
+    if per_version == 1:  # a chain: each version holds its one record, on top of the previous one
+        assert own == {"treaty_action": ["apmbc-fi-accession"]} and len(stored_bases(version.snapshot_base)) == 3
+    else:
+        assert own == {"source": [NEW_SOURCE["id"]], "treaty_action": ["apmbc-ca-withdrawal", "apmbc-fi-accession"]}
+        assert version.snapshot_base == full.version
+    tables = versions.current_tables()
+    assert versions.snapshot_tables(version) == tables
+    assert version.content_hash == versions.content_hashes(tables)[1]  # sums updated write by write = the tables'
+    assert version.content_sums == versions.content_sums(tables)
+    rebuilt = build(version, stored_bases(version.snapshot_base))
+    payload = json.dumps(tables, sort_keys=True, separators=(",", ":")).encode()
+    whole = build(type("Stored", (), {"version": version.version, "loaded_at": version.loaded_at,
+                                      "snapshot": zlib.compress(payload)})())
+    for name in ("sources", "treaties", "states"):
+        assert list(map(repr, getattr(rebuilt, name).values())) == list(map(repr, getattr(whole, name).values()))
+    for name in ("treaty_actions", "policy_positions", "obligation_events", "producer_lists"):
+        assert list(map(repr, getattr(rebuilt, name))) == list(map(repr, getattr(whole, name)))
+
+
+def test_a_correction_of_unpublished_fields_only_publishes_no_version(client, auth):
+    from api.write.versions import latest
+    before = latest().version
+    response = client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
+                           json={"reason": "A note for curators.", "changes": {"curator_notes": "check the UNTC"}})
+    assert response.status_code == 201 and response.json["dataset_version"] is None
+    assert latest().version == before
+
+
+def test_every_table_of_a_version_is_merged_by_its_primary_key():
+    """snapshot_data.merged puts written records in place by key: one key per table of MODELS."""
+    from api.read.snapshot_data import TABLE_KEYS
+    from api.write.records import MODELS
+    keys = {table: model.__mapper__.primary_key[0].key for table, model in MODELS.items()}
+    assert keys == TABLE_KEYS

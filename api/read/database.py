@@ -73,6 +73,19 @@ def read_bind() -> dict[str, Any]:
     return {"bind": db.engines["read"]} if "read" in db.engines else {}
 
 
+def stored_bases(base: str | None, bind: dict[str, Any] | None = None) -> list[bytes]:
+    """The stored snapshots a version with this `snapshot_base` is read from, full one first: the
+    base's, and the base's own bases' while the base holds only changes (api/write/versions.py)."""
+    chain: list[bytes] = []
+    while base is not None:
+        row = db.session.execute(db.select(DatasetVersion.snapshot, DatasetVersion.snapshot_base)
+                                 .where(DatasetVersion.version == base),
+                                 bind_arguments=read_bind() if bind is None else bind).one()
+        chain.append(row.snapshot)
+        base = row.snapshot_base
+    return chain[::-1]
+
+
 def latest_version() -> str | None:
     bind = read_bind()
     if db.session.get_bind(**bind).dialect.name == "postgresql":

@@ -101,13 +101,14 @@ class SnapshotStore:
                 return self.snapshots[version]
         # Only the columns a snapshot is built from: a version's `changes` can be as large as
         # the data itself (the first version lists every record) and is not needed here.
-        row = db.session.execute(db.select(DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.snapshot)
-                                 .where(DatasetVersion.version == version),
+        columns = (DatasetVersion.version, DatasetVersion.loaded_at, DatasetVersion.snapshot,
+                   DatasetVersion.snapshot_base)
+        row = db.session.execute(db.select(*columns).where(DatasetVersion.version == version),
                                  bind_arguments=database.read_bind()).one_or_none()
         if row is None:
             return None
         started = time.perf_counter()
-        snapshot = build(row)
+        snapshot = build(row, database.stored_bases(row.snapshot_base))
         log.info("dataset version %s built in %.3fs (%d bytes estimated)", version,
                  time.perf_counter() - started, snapshot.size)
         if version == self.last_check[1]:  # the current version's release time, once known

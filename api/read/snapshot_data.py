@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import zlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -40,7 +40,8 @@ def _record_type(fields: tuple[str, ...]) -> type[Record]:
 
 
 class StoredVersion(Protocol):
-    """What a snapshot is built from: a DatasetVersion, or a row of its version, loaded_at and snapshot."""
+    """What a snapshot is built from: a DatasetVersion, or a row of its version, loaded_at and snapshot
+    (every table, or the records written since `base`'s full snapshot when build() is given `base`)."""
     @property
     def version(self) -> str: ...
     @property
@@ -107,16 +108,45 @@ def _parse(payload: bytes) -> dict[str, list[Record]]:
     return tables
 
 
+# Each table's key: a version's tables list their records in this key's order.
+TABLE_KEYS = {"source": "id", "treaty": "slug", "state": "iso2", "treaty_action": "id",
+              "policy_position": "id", "obligation_event": "id", "producer_list": "id"}
+R = TypeVar("R")
+
+
+def merged(tables: dict[str, list[R]], written: dict[str, list[R]],
+           key_of: Callable[[R, str], str]) -> dict[str, list[R]]:
+    """`tables` with the records of `written` added or put in place of those with the same key,
+    each table still in key order: the tables of a version stored as its changes since a full
+    snapshot (`snapshot_base`). `key_of(record, field)` reads a key from a record."""
+    result = dict(tables)
+    for table, records in written.items():
+        key = TABLE_KEYS[table]
+        by_key = {key_of(record, key): record for record in tables.get(table, [])}
+        by_key.update((key_of(record, key), record) for record in records)
+        result[table] = [by_key[k] for k in sorted(by_key)]
+    return result
+
+
 def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
     for record in records:
         record.sources = by_authority(sources[s] for s in record.sources)
     return records
 
 
-def build(version: StoredVersion) -> Snapshot:
-    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot)."""
+def build(version: StoredVersion, bases: Sequence[bytes] = ()) -> Snapshot:
+    """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot).
+    `bases`: when its own holds only the records written since its `snapshot_base`, the stored
+    snapshots it is read from (database.stored_bases): a full one, then changes, oldest first."""
     payload = zlib.decompress(version.snapshot)
     tables = _parse(payload)
+    if bases:
+        full, *changes = [zlib.decompress(stored) for stored in bases]
+        written: dict[str, list[Record]] = {}
+        for records in [*map(_parse, changes), tables]:  # the few written records first, the full tables once
+            written = merged(written, records, getattr)
+        tables = merged(_parse(full), written, getattr)
+        payload += full + b"".join(changes)  # for the size estimate only
     sources = {r.id: r for r in tables["source"]}
     states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
     for state in states:

@@ -20,7 +20,7 @@ from api.write import revisions
 from api.write.record_schemas import CorrectionIn
 from api.write.records import MODELS, apply_table, clean_record, one_record_diff, row_as_record
 from api.write.seed_files import RECORD_CHECKS, SEED_FILES
-from api.write.versions import record_version, typed_changes
+from api.write.versions import published, record_written, typed_changes
 
 WRITABLE = ("treaty_action", "policy_position", "obligation_event", "source")
 correction_in = CorrectionIn()
@@ -43,7 +43,8 @@ def _context(table: str) -> dict[str, dict[str, dict]]:
     obligation event the consents that give a state its obligations (no other records)."""
     return {"source": {s: {} for s in db.session.scalars(db.select(Source.id))},
             "state": {s: {} for s in db.session.scalars(db.select(State.iso2))},
-            "treaty": {t.slug: row_as_record(t) for t in db.session.scalars(db.select(Treaty))},
+            "treaty": {t.slug: row_as_record(t) for t in db.session.scalars(
+                db.select(Treaty).options(selectinload(Treaty.sources)))},
             "treaty_action": _consents() if table == "obligation_event" else {},
             "policy_position": {}, "obligation_event": {}}
 
@@ -64,11 +65,16 @@ def check(table: str, key: str, record: dict) -> None:
         raise Problem(422, "; ".join(f"{p['name']}: {p['reason']}" for p in params), invalid_params=params)
 
 
-def _save(table: str, key: str, clean: dict, fields: dict | None, author: str, reason: str) -> Written:
+def _save(table: str, key: str, clean: dict, fields: dict | None, author: str, reason: str, row=None) -> Written:
+    """Write the record (`row`: its current row, None for a new one) and publish the version."""
     model = MODELS[table]
+    before = None if row is None else published(row)
     diff = one_record_diff(key, clean, fields)
-    apply_table(model, diff, {s.id: s for s in db.session.scalars(db.select(Source))})
-    version = record_version(typed_changes({table: diff}))
+    cited = db.select(Source).where(Source.id.in_(clean["sources"])) if clean.get("sources") else None
+    apply_table(model, diff, {s.id: s for s in db.session.scalars(cited)} if cited is not None else {})
+    row = db.session.get(model, key)
+    db.session.expire(row)  # read back as stored, as a full snapshot would read it
+    version = record_written(table, before, published(row), typed_changes({table: diff}))
     name = version.version if version else None
     previous = revisions.latest_number(table, key)
     revision = revisions.append(table, key, revisions.as_seed_record(table, clean), author, reason, name, previous)
@@ -105,7 +111,7 @@ def correct(table: str, key: str, body: dict, author: str, if_match: str | None)
     if not fields:
         raise Problem(422, "The correction changes nothing: every given value is already current.")
     check(table, key, record)
-    return _save(table, key, clean, fields, author, given["reason"])
+    return _save(table, key, clean, fields, author, given["reason"], row)
 
 
 def _precondition(if_match: str | None, current: int) -> None:

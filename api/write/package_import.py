@@ -32,7 +32,7 @@ from api.write.records import MODELS
 from api.write.seed import apply_seed
 from api.write.seed_files import SEED_FILES, SeedData, SeedError, checked
 from api.write.transactions import commit_or_report
-from api.write.versions import latest
+from api.write.versions import content_hashes, latest, snapshot_tables
 
 # record table (api.write.seed_files) -> exported table (api.read.tables)
 LOADED = {"source": "sources", "treaty": "treaties", "state": "states",
@@ -131,7 +131,7 @@ def import_package(path: str) -> DatasetVersion:
     version = latest()
     assert version is not None, "apply_seed published no version"  # the database was empty
     name = descriptor["version"]
-    if version.content_hash[:8] != name.rpartition("-")[2]:
+    if name.rpartition("-")[2] not in [h[:8] for h in (version.content_hash, _written_hash(version))]:
         raise PackageError([f"{DESCRIPTOR}: version {name!r} does not match its data "
                             f"(content hash {version.content_hash[:8]})"])
     version.version, version.loaded_at = name, datetime.fromisoformat(descriptor["created"].removesuffix("Z"))
@@ -141,6 +141,11 @@ def import_package(path: str) -> DatasetVersion:
     db.session.flush()
     _check_rebuilt(descriptor, files, snapshot_data.build(version))
     return version
+
+
+def _written_hash(version: DatasetVersion) -> str:
+    """The content hash a curator's write names a version with (api/write/versions.py)."""
+    return content_hashes(snapshot_tables(version))[1]
 
 
 def _check_rebuilt(descriptor: dict, files: dict[str, bytes], snapshot) -> None:
