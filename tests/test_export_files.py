@@ -102,3 +102,24 @@ def test_parquet_stata_and_package_files_are_written_by_a_child_process(tmp_path
     with pytest.raises(RuntimeError, match="child process"):
         files.stored(snapshot, "events.parquet", "", failing)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".parquet")) == [parquet.name]
+
+
+def test_an_index_builds_its_child_written_files_in_one_child(tmp_path):
+    """pyarrow and pandas are imported once per exports index, not once per file."""
+    import os
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from api.read.export_files import ExportFiles
+
+    files = ExportFiles(tmp_path, 10**9)
+    snapshot = SimpleNamespace(version="v1", released=datetime(2026, 1, 1))
+    writer = lambda: iter([str(os.getpid()).encode()])  # the pid of whoever writes
+    wanted = [(name, "", writer) for name in ("states.parquet", "states.dta", "states.csv", "datapackage.zip")]
+    files.prepare(snapshot, wanted)
+    written = {name: files.path(snapshot, name, "") for name, _, _ in wanted}
+    assert not written["states.csv"].exists()  # written by the worker itself, when asked
+    writers = {int(written[name].read_bytes()) for name in ("states.parquet", "states.dta", "datapackage.zip")}
+    assert len(writers) == 1 and os.getpid() not in writers
+    never = lambda: pytest.fail("a prepared file was built again")
+    assert files.stored(snapshot, "states.dta", "", never)[0] == written["states.dta"]

@@ -49,6 +49,19 @@ class ExportFiles:
             stamp = self._build(path, make, in_a_child=name.endswith(IN_A_CHILD))
         return path, stamp
 
+    def prepare(self, snapshot: Snapshot, wanted: list[tuple[str, str, Callable[[], Iterator[bytes]]]]) -> None:
+        """Build the files of `wanted` ((name, variant, make), in order) not kept yet whose writers
+        need a child process, all in one child: its imports are paid once, not once per file (an
+        exports index wants 25 of them)."""
+        missing = [(self.path(snapshot, name, kind), make) for name, kind, make in wanted
+                   if name.endswith(IN_A_CHILD) and _read_stamp(self.path(snapshot, name, kind)) is None]
+
+        def build_all() -> None:
+            for path, make in missing:
+                self._build(path, make)
+        if missing:
+            _in_a_child(build_all)
+
     def _build(self, path: Path, make: Callable[[], Iterator[bytes]], in_a_child: bool = False) -> Fingerprint:
         self.directory.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{uuid.uuid4().hex}.{os.getpid()}.{threading.get_ident()}.tmp")
