@@ -86,10 +86,10 @@ def index():
     day = load_query(AsOfQuery())["as_of"]
     snapshot, base_url = request_snapshot(), current_app.config["PUBLIC_URL"]
     query = {"dataset_version": snapshot.version, "as_of": day.isoformat()}
-    files = kept_files()
-    if files is not None:  # the package last: it holds the Stata files
+    kept = kept_files()
+    if kept is not None:  # the package last: it holds the Stata files
         names = [f"{table}.{fmt}" for table in EXPORT_TABLES for fmt in formats.MEDIA_TYPES] + ["datapackage.zip"]
-        files.prepare(snapshot, [(name, variant(name, day, base_url), chunks_of(snapshot, name, day, base_url)[0])
+        kept.prepare(snapshot, [(name, variant(name, day, base_url), chunks_of(snapshot, name, day, base_url)[0])
                                  for name in names])
     tables = []
     for table in EXPORT_TABLES.values():
