@@ -14,6 +14,8 @@ from api.rules.feed_sentences import (
     obligation_headline,
     policy_headline,
     possessive,
+    producer_list_headline,
+    producer_list_summary,
     recorded_headline,
     words,
 )
@@ -290,3 +292,38 @@ def test_recorded_headline(args, expected):
 ])
 def test_change_type(change, expected):
     assert change_type(change) == expected
+
+
+# Landmine Monitor 2014's list (seed_data/monitor_lists/producers.yaml, lm-2014-producers): complete,
+# 11 states, published in December 2014 (month precision); names as in seed_data/states.yaml.
+LM_2014 = ("Landmine Monitor 2014", 11, date(2014, 12, 1), "month")
+LM_2014_NAMES = ["China", "Cuba", "India", "Iran", "Myanmar", "North Korea", "Pakistan", "Russian Federation",
+                 "Singapore", "South Korea", "Vietnam"]
+
+
+def test_a_producer_list_headline_gives_the_report_its_date_and_count():
+    assert producer_list_headline(*LM_2014) == (
+        "Landmine Monitor 2014 was published in December 2014, listing 11 states as producers or potential "
+        "producers of anti-personnel mines")
+    # lm-2003-producers: published on 9 September 2003 (day precision), 15 states stated
+    assert producer_list_headline("Landmine Monitor Report 2003", 15, date(2003, 9, 9), "day") == (
+        "Landmine Monitor Report 2003 was published on 9 September 2003, listing 15 states as producers or "
+        "potential producers of anti-personnel mines")
+
+
+def test_a_complete_producer_list_names_every_state_in_prose():
+    assert producer_list_summary(*LM_2014, LM_2014_NAMES, True) == (
+        "Landmine Monitor 2014 was published in December 2014, listing 11 states as producers or potential "
+        "producers of anti-personnel mines. The states: China, Cuba, India, Iran, Myanmar, North Korea, Pakistan, "
+        "the Russian Federation, Singapore, South Korea, Vietnam.")
+
+
+def test_a_partial_producer_list_says_how_many_of_them_the_data_names():
+    # lm-2010-producers: 12 stated, three read (India, Myanmar, Pakistan); published on 24 November 2010
+    facts = ("Landmine Monitor 2010", 12, date(2010, 11, 24), "day")
+    assert producer_list_summary(*facts, ["India", "Myanmar", "Pakistan"], False) == (
+        "Landmine Monitor 2010 was published on 24 November 2010, listing 12 states as producers or potential "
+        "producers of anti-personnel mines. The data names 3 of them: India, Myanmar, Pakistan.")
+    # a year's precision (hypothetical: every list in the data is dated to the month or the day)
+    assert producer_list_headline("Landmine Monitor 2010", 12, date(2010, 11, 24), "year").startswith(
+        "Landmine Monitor 2010 was published in 2010, listing")
