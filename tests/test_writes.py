@@ -268,7 +268,7 @@ def test_the_newest_version_is_the_last_published_whatever_the_clocks_say(small_
 
 
 @pytest.mark.parametrize("per_version", [500, 1])
-def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(app, client, auth, monkeypatch,
+def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(small_app, small_client, auth, monkeypatch,
                                                                                 per_version):
     """Issue 19: a curator's write stores the records written since its base (the last full
     snapshot, or once CHANGES_PER_VERSION were written, the previous version), not every table;
@@ -282,9 +282,9 @@ def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(
     monkeypatch.setattr(versions, "CHANGES_PER_VERSION", per_version)
     full = versions.latest()
     assert full is not None and full.snapshot_base is None  # `flask seed` stores every table
-    client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth)
-    client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}, headers=auth)
-    client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
+    small_client.post("/api/v1/sources", json=NEW_SOURCE, headers=auth)
+    small_client.post("/api/v1/treaty-actions", json=CA_WITHDRAWAL | {"sources": [NEW_SOURCE["id"]]}, headers=auth)
+    small_client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
                 json={"reason": "A test correction.", "changes": {"confidence": "single_source"}})
     version = versions.latest()
     assert version is not None and version.snapshot_base is not None
@@ -309,10 +309,10 @@ def test_a_write_stores_only_what_it_changed_and_reads_as_a_full_snapshot_would(
         assert list(map(repr, getattr(rebuilt, name))) == list(map(repr, getattr(whole, name)))
 
 
-def test_a_correction_of_unpublished_fields_only_publishes_no_version(client, auth):
+def test_a_correction_of_unpublished_fields_only_publishes_no_version(small_client, auth):
     from api.write.versions import latest
     before = latest().version
-    response = client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
+    response = small_client.post("/api/v1/treaty-actions/apmbc-fi-accession/corrections", headers=auth | {"If-Match": '"r1"'},
                            json={"reason": "A note for curators.", "changes": {"curator_notes": "check the UNTC"}})
     assert response.status_code == 201 and response.json["dataset_version"] is None
     assert latest().version == before

@@ -57,7 +57,8 @@ class SnapshotStore:
         if version is not None:
             return version
         _, version = self.last_check
-        wait = current_app.config["VERSION_CHECK_WAIT" if version else "VERSION_CHECK_COLD_WAIT"]
+        config = current_app.config
+        wait = config["VERSION_CHECK_WAIT"] if version else config["VERSION_CHECK_COLD_WAIT"]
         try:
             version = self.version_probe.call(database.latest_version, wait)
         except (TimeoutError, SQLAlchemyError) as error:
