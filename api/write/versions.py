@@ -118,6 +118,15 @@ def _sums_hash(sums: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()
 
 
+def _unique(content_hash: str, previous: DatasetVersion | None) -> str:
+    """`content_hash`, or for the content of an older version again (a correction undone) a hash
+    of it and the previous version's name, so each version keeps a name of its own."""
+    known = db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash))
+    if previous is None or not known:
+        return content_hash
+    return hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
+
+
 def record_version(changes: list[dict]) -> DatasetVersion | None:
     """Snapshot every table as a new version, unless the content is unchanged.
 
@@ -128,11 +137,7 @@ def record_version(changes: list[dict]) -> DatasetVersion | None:
     previous = _latest_head()
     if previous is not None and (previous.content_hash == content_hash or previous.content_sums == sums):
         return None
-    known = db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash))
-    if previous is not None and known:
-        # the content of an older version again (a correction undone): name it by its history
-        content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
-    version = _publish(previous, content_hash, sums, changes, zlib.compress(payload, 9), None)
+    version = _publish(previous, _unique(content_hash, previous), sums, changes, zlib.compress(payload, 9), None)
     removed = previous is not None and any(change["change"] == "removed" for change in changes)
     purge.schedule(db.session(), purge.keys_for(changes, tables, *(
         [snapshot_tables(previous)] if removed and previous is not None else [])), version.version)
@@ -153,10 +158,7 @@ def record_written(table: str, before: dict | None, after: dict, changes: list[d
     sums[table] = (sums.get(table, 0) - (_record_hash(table, before) if before else 0)
                    + _record_hash(table, after)) % MODULUS
     hex_sums = {name: f"{value:064x}" for name, value in sums.items()}
-    content_hash = _sums_hash(hex_sums)
-    if db.session.scalar(db.select(DatasetVersion.version).filter_by(content_hash=content_hash)):
-        # the content of an older version again (a correction undone): name it by its history
-        content_hash = hashlib.sha256(f"{previous.version}:{content_hash}".encode()).hexdigest()
+    content_hash = _unique(_sums_hash(hex_sums), previous)
     written = {table: [after]}
     base, since_base = previous.version, written
     if previous.snapshot_base is not None:
