@@ -58,6 +58,7 @@ class JsonLogger(Logger):
 
 def _json_logging() -> dict:
     from api.middleware import json_logs  # only now: PROMETHEUS_MULTIPROC_DIR is set above
+    json_logs.quicker_records()
     return json_logs.config(access_log=accesslog is not None)
 
 

@@ -56,6 +56,9 @@ def test_front_door_shares_the_rate_limit_and_does_not_count_304s(front):
     client.get(URL), client.get(URL)
     blocked = client.get(URL)
     assert blocked.status_code == 429 and blocked.content_type == "application/problem+json"
+    # a revalidation is not counted, but with nothing left it is refused too, as Flask refuses it
+    refused = client.get(URL, headers={"If-None-Match": etag})
+    assert refused.status_code == 429 and refused.headers["Retry-After"]
 
 
 def test_a_worker_that_only_sees_revalidations_answers_them_from_the_front_door(front, app_factory):

@@ -136,3 +136,11 @@ def test_a_log_line_is_one_json_object_with_a_timestamp_and_its_traceback():
     access = logging.LogRecord("api.access", logging.INFO, __file__, 1, json.dumps({"status": 200}), (), None)
     merged = json.loads(formatter.format(access))
     assert merged["status"] == 200 and merged["timestamp"] and "message" not in merged
+
+
+def test_an_access_line_is_extended_into_one_json_object():
+    record = logging.LogRecord('api."access"', logging.INFO, __file__, 1, '{"status": 304, "path": "/x"}', None, None)
+    record.created = 1764779315.9146  # 2025-12-03T16:28:35.914Z
+    parsed = json.loads(JsonFormatter().format(record))
+    assert parsed == {"timestamp": "2025-12-03T16:28:35.914Z", "level": "INFO", "logger": 'api."access"',
+                      "pid": record.process, "status": 304, "path": "/x"}

@@ -158,11 +158,13 @@ class FrontCache:
 
     @staticmethod
     def _count(limiter, item, args: tuple, counted: bool):
-        if not limiter.test(item, *args):
+        # As Flask-Limiter does: a counted request is one hit, refused when it goes over; an
+        # uncounted one (a 304) only reads the window, refused when nothing remains.
+        if counted and not limiter.hit(item, *args):
             return None
-        if counted:
-            limiter.hit(item, *args)
         stats = limiter.get_window_stats(item, *args)
+        if not counted and stats.remaining < 1:
+            return None
         return [("RateLimit-Limit", str(item.amount)), ("RateLimit-Remaining", str(stats.remaining)),
                 ("RateLimit-Reset", str(max(0, int(stats.reset_time - time.time()))))]
 
@@ -200,9 +202,14 @@ def _accepts_gzip(header: str) -> bool:
     return accepts_gzip(header)
 
 
+@functools.lru_cache(maxsize=256)
+def _etags(header: str):
+    return parse_etags(header)
+
+
 def _not_modified(environ, entry) -> bool:
     if "HTTP_IF_NONE_MATCH" in environ:
-        return weakly_matches(parse_etags(environ["HTTP_IF_NONE_MATCH"]), entry)
+        return weakly_matches(_etags(environ["HTTP_IF_NONE_MATCH"]), entry)
     return False  # (a request with only If-Modified-Since never reaches here: Flask answers it)
 
 

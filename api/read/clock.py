@@ -23,4 +23,5 @@ def day_start() -> datetime:
 
 def seconds_to_midnight() -> int:
     """Seconds until the next 00:00 UTC, when answers for the default `as_of` change day."""
-    return max(0, int((datetime.combine(today() + timedelta(days=1), clock(), UTC) - now()).total_seconds()))
+    moment = now()  # read once: a second reading could fall after midnight
+    return int((datetime.combine(moment.date() + timedelta(days=1), clock(), UTC) - moment).total_seconds())
