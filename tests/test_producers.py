@@ -22,6 +22,16 @@ LM_2014 = {"CN", "CU", "IN", "IR", "MM", "KP", "PK", "RU", "SG", "KR", "VN"}
 # last year by the group".
 LM_2003_READ = {"KR", "SG", "CN", "IN", "PK", "US", "RU", "CU", "EG", "IR"}
 
+# Landmine Monitor Report 2007 (13 producers), partly read: Hindustan Times, 17 December 2007 (source
+# p3-ht-2007-12-17): "Internationally, only 13 countries produce anti-personnel mines" and "India, along with Russia,
+# China and Pakistan, remains one of the largest producers, even if not an active user, of antipersonnel landmines in
+# the world, according to the report".
+LM_2007_READ = {"CN", "IN", "PK", "RU"}
+
+# Landmine Monitor 2021 (12 producers), partly read: Newsweek (source ml-newsweek-lm2021): "The U.S. is one of only 12
+# countries still producing landmines, according to a Landmine Monitor report released ... on Wednesday."
+LM_2021_READ = {"US"}
+
 
 def test_the_2014_list_reproduces_landmine_monitor_2014(client):
     body = client.get("/api/v1/producers?year=2014").get_json()
@@ -33,9 +43,14 @@ def test_the_2014_list_reproduces_landmine_monitor_2014(client):
 @pytest.mark.parametrize("year, list_id", [
     (2003, "lm-2003-producers"),  # Landmine Monitor Report 2003, released 9 September 2003 (Human Rights Watch)
     (2004, "lm-2004-producers"),  # Landmine Monitor Report 2004, launched 17 November 2004
+    (2006, "lm-2004-producers"),  # no list between the 2004 and 2007 reports is in the data
+    (2007, "lm-2007-producers"),  # Landmine Monitor Report 2007, released 12 November 2007 (the Monitor's release events)
+    (2009, "lm-2007-producers"),
     (2010, "lm-2010-producers"),  # Landmine Monitor 2010, released 24 November 2010 (IANS; The Kathmandu Post)
     (2013, "lm-2010-producers"),  # no list between the 2010 and 2014 reports is in the data
-    (2022, "lm-2014-producers"),  # the 2014 list stands until the 2023 report
+    (2020, "lm-2014-producers"),  # the 2014 list stands until the 2021 report
+    (2021, "lm-2021-producers"),  # Landmine Monitor 2021, released 10 November 2021
+    (2022, "lm-2021-producers"),  # no 2022 list is in the data
     (2023, "lm-2023-producers"),  # Landmine Monitor 2023, launched 14 November 2023
     (2030, "lm-2025-producers"),
 ])
@@ -58,10 +73,23 @@ def test_the_2003_list_names_the_ten_states_read_of_its_fifteen(client):
     assert {s["iso2"] for s in body["states"]} == LM_2003_READ
 
 
+@pytest.mark.parametrize("year, stated, read", [
+    (2007, 13, LM_2007_READ),  # Hindustan Times and Control Arms Foundation of India, 17 December 2007
+    (2021, 12, LM_2021_READ),  # Newsweek, on the release of Landmine Monitor 2021
+])
+def test_a_partial_list_names_only_the_states_its_sources_name(client, year, stated, read):
+    body = client.get(f"/api/v1/producers?year={year}").get_json()
+    assert body["list"]["id"] == f"lm-{year}-producers"
+    assert body["list"]["complete"] is False and body["list"]["stated_count"] == stated
+    assert {s["iso2"] for s in body["states"]} == read and body["list"]["notes"]
+
+
 @pytest.mark.parametrize("year, launched", [
     (2003, "2003-09-09"),  # Human Rights Watch, 9 September 2003: "released today in Washington, D.C."
     (2004, "2004-11-17"),  # NATO press-conference transcript, 17 November 2004: "the launch of the 2004 report"
+    (2007, "2007-11-12"),  # the Monitor: "On Monday 12 November 2007, the major, global findings ... were released"
     (2010, "2010-11-24"),  # IANS, Wednesday 24 November 2010: "as a new report about landmines was released"
+    (2021, "2021-11-10"),  # infoscum.com, 16 November 2021: "The Landmine Monitor for 2021, released on November 10"
 ])
 def test_a_list_is_dated_by_its_reports_launch(client, year, launched):
     listed = client.get(f"/api/v1/producers?year={year}").get_json()["list"]
@@ -89,7 +117,7 @@ def test_a_bad_year_is_a_problem_naming_it(client, year):
 def test_the_export_holds_every_list(client):
     text = client.get("/api/v1/exports/producer_lists.csv").get_data(as_text=True)
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
-    assert set(rows) == {f"lm-{year}-producers" for year in (2003, 2004, 2010, 2014, 2023, 2025)}
+    assert set(rows) == {f"lm-{year}-producers" for year in (2003, 2004, 2007, 2010, 2014, 2021, 2023, 2025)}
     assert set(rows["lm-2014-producers"]["states"].split(";")) == LM_2014
 
 
