@@ -4,6 +4,7 @@ import calendar
 import re
 from collections import Counter
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from helpers import SEED_DIR
@@ -89,8 +90,14 @@ def test_a_quote_that_names_a_date_names_the_acts_date_or_its_entry_into_force()
     assert checked >= 60  # 2026-12-03: 68 quoted acts with a date give one in full (seed_data/README.md, "Quotes")
 
 
+def same_page(url: str) -> str:
+    """A URL as a page: scheme, host case, repeated or trailing slashes and the fragment aside."""
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower()}{re.sub('/+', '/', parts.path).rstrip('/')}?{parts.query}"
+
+
 def test_no_two_sources_share_a_url():
-    urls = Counter(source["url"] for source in DATA.tables["source"].values())
+    urls = Counter(same_page(source["url"]) for source in DATA.tables["source"].values())
     assert [url for url, n in urls.items() if n > 1] == []
 
 
