@@ -210,13 +210,20 @@ OBLIGATION_MONTHS = {STOCKPILE_DESTRUCTION: 48, MINE_CLEARANCE: 120}
 
 NO_OBLIGATION = "no_obligation"
 OBLIGATION_REPORTED = "obligation_reported"
+EXTENSION_REQUESTED = "extension_requested"
 EXTENSION_GRANTED = "extension_granted"
 COMPLETED = "completed"
 DEADLINE_MISSED = "deadline_missed"
-OBLIGATION_KINDS = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_GRANTED, COMPLETED, DEADLINE_MISSED)
-# Events of the same day are read in this order: a report, a missed deadline, an extension
-# that remedies it, then a completion.
-SAME_DAY_ORDER = (NO_OBLIGATION, OBLIGATION_REPORTED, DEADLINE_MISSED, EXTENSION_GRANTED, COMPLETED)
+OBLIGATION_KINDS = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_REQUESTED, EXTENSION_GRANTED, COMPLETED,
+                    DEADLINE_MISSED)
+# The kinds that carry a deadline: the one granted, or the one asked for (Article 5 only).
+DEADLINE_KINDS = frozenset({EXTENSION_REQUESTED, EXTENSION_GRANTED})
+# Events of the same day are read in this order: a report, a request, a missed deadline, an
+# extension that decides the request or remedies the miss, then a completion.
+SAME_DAY_ORDER = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_REQUESTED, DEADLINE_MISSED, EXTENSION_GRANTED,
+                  COMPLETED)
+# What ends a pending request: a decision on it, or the work done.
+CLOSES_REQUEST = frozenset({EXTENSION_GRANTED, COMPLETED})
 OPEN_KINDS = frozenset({OBLIGATION_REPORTED, EXTENSION_GRANTED})
 
 UNKNOWN = "unknown"
@@ -230,7 +237,8 @@ OBLIGATION_STATUSES = (UNKNOWN, NO_OBLIGATION, IN_PROGRESS, COMPLETED, DEADLINE_
 @dataclass(frozen=True)
 class ObligationFact:
     """One dated (or undated) fact about a state's Article 4 or 5 obligation.
-    `deadline` is the new deadline an extension_granted event sets."""
+    `deadline` is the new deadline an extension_granted event sets, or the one an
+    extension_requested event asks for."""
     id: str
     kind: str
     date: date | None
@@ -240,11 +248,13 @@ class ObligationFact:
 @dataclass(frozen=True)
 class ObligationState:
     """An obligation on one date: its status, the deadline in force, when it was completed
-    (None when it is not, or was re-opened), and the event that decided the status."""
+    (None when it is not, or was re-opened), the event that decided the status, and the
+    extension request not yet decided on that date, if any."""
     status: str
     deadline: date | None
     completed: date | None
     decided_by: str | None
+    pending_request: ObligationFact | None = None
 
 
 def original_deadline(in_force: date, article: int) -> date:
@@ -265,11 +275,18 @@ def obligation_on(original: date, events: list[ObligationFact], on: date) -> Obl
     statement, dated after a completion changes nothing (states report stockpiles they have
     already destroyed, and say they have no mined areas once cleared); an extension, or a
     source saying the deadline was missed, re-opens a completed obligation (new mined areas or
-    stocks found later)."""
+    stocks found later). A request for an extension decides nothing: it is pending until an
+    extension is granted or the obligation is completed."""
     deadline: date | None = original
     completed: date | None = None
     deciding: ObligationFact | None = None
+    pending: ObligationFact | None = None
     for event in _events_until(events, on):
+        if event.kind == EXTENSION_REQUESTED:
+            pending = event
+            continue
+        if event.kind in CLOSES_REQUEST:
+            pending = None
         if event.kind in (OBLIGATION_REPORTED, NO_OBLIGATION) and completed is not None:
             continue  # a later report, or "no mined areas" after clearing them, confirms the completion
         if event.kind == EXTENSION_GRANTED:
@@ -280,8 +297,8 @@ def obligation_on(original: date, events: list[ObligationFact], on: date) -> Obl
             completed = event.date
         deciding = event
     if deciding is None:
-        return ObligationState(UNKNOWN, deadline, None, None)
-    return ObligationState(_status_after(deciding.kind, deadline, on), deadline, completed, deciding.id)
+        return ObligationState(UNKNOWN, deadline, None, None, pending)
+    return ObligationState(_status_after(deciding.kind, deadline, on), deadline, completed, deciding.id, pending)
 
 
 def _status_after(kind: str, deadline: date | None, on: date) -> str:
