@@ -140,6 +140,10 @@ def test_a_request_is_pending_until_decided_and_moves_no_deadline(empty_app, see
     decided = obligations(client, "CA", "2014-06-27")["mine_clearance"]
     assert (decided["status"], decided["deadline"], decided["pending_request"]) == ("in_progress", "2019-12-31", None)
     assert obligations(client, "CA", "2013-03-30")["mine_clearance"]["pending_request"] is None
+    from flask.testing import FlaskClient
+    page = FlaskClient(empty_app, empty_app.response_class).get("/countries/CA?as_of=2014-01-02")
+    assert ("1 January 2014 (extended from 1 March 2009). An extension to 31 December 2019 was requested in March "
+            "2013, not decided by this date") in " ".join(page.get_data(as_text=True).split())
 
 
 def test_events_are_those_known_on_the_date_then_the_undated_ones_with_their_sources(client):
