@@ -208,26 +208,20 @@ def status_on(timeline: list[Transition], on: date, existence: Existence = ALWAY
 STOCKPILE_DESTRUCTION, MINE_CLEARANCE = 4, 5
 OBLIGATION_MONTHS = {STOCKPILE_DESTRUCTION: 48, MINE_CLEARANCE: 120}
 
-NO_OBLIGATION = "no_obligation"
-OBLIGATION_REPORTED = "obligation_reported"
-EXTENSION_REQUESTED = "extension_requested"
-EXTENSION_GRANTED = "extension_granted"
-COMPLETED = "completed"
-DEADLINE_MISSED = "deadline_missed"
+NO_OBLIGATION, OBLIGATION_REPORTED = "no_obligation", "obligation_reported"
+EXTENSION_REQUESTED, EXTENSION_GRANTED = "extension_requested", "extension_granted"
+COMPLETED, DEADLINE_MISSED = "completed", "deadline_missed"
 OBLIGATION_KINDS = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_REQUESTED, EXTENSION_GRANTED, COMPLETED,
                     DEADLINE_MISSED)
-# The kinds that carry a deadline: the one granted, or the one asked for (Article 5 only).
 DEADLINE_KINDS = frozenset({EXTENSION_REQUESTED, EXTENSION_GRANTED})
 # Events of the same day are read in this order: a report, a request, a missed deadline, an
 # extension that decides the request or remedies the miss, then a completion.
 SAME_DAY_ORDER = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_REQUESTED, DEADLINE_MISSED, EXTENSION_GRANTED,
                   COMPLETED)
-# What ends a pending request: a decision on it, or the work done.
 CLOSES_REQUEST = frozenset({EXTENSION_GRANTED, COMPLETED})
 OPEN_KINDS = frozenset({OBLIGATION_REPORTED, EXTENSION_GRANTED})
 
-UNKNOWN = "unknown"
-IN_PROGRESS = "in_progress"
+UNKNOWN, IN_PROGRESS = "unknown", "in_progress"
 # The deadline in force has passed and the data records neither completion nor an extension.
 # Not a finding of non-compliance: that is `deadline_missed`, which only a source can state.
 DEADLINE_PASSED = "deadline_passed"
@@ -236,9 +230,8 @@ OBLIGATION_STATUSES = (UNKNOWN, NO_OBLIGATION, IN_PROGRESS, COMPLETED, DEADLINE_
 
 @dataclass(frozen=True)
 class ObligationFact:
-    """One dated (or undated) fact about a state's Article 4 or 5 obligation.
-    `deadline` is the new deadline an extension_granted event sets, or the one an
-    extension_requested event asks for."""
+    """One dated (or undated) fact about a state's Article 4 or 5 obligation; `deadline` is
+    the one an extension_granted sets, or an extension_requested asks for."""
     id: str
     kind: str
     date: date | None
@@ -247,9 +240,8 @@ class ObligationFact:
 
 @dataclass(frozen=True)
 class ObligationState:
-    """An obligation on one date: its status, the deadline in force, when it was completed
-    (None when it is not, or was re-opened), the event that decided the status, and the
-    extension request not yet decided on that date, if any."""
+    """An obligation on one date: status, deadline in force, when it was completed (None when not,
+    or re-opened), the event that decided the status, and the request not yet decided, if any."""
     status: str
     deadline: date | None
     completed: date | None
@@ -275,8 +267,7 @@ def obligation_on(original: date, events: list[ObligationFact], on: date) -> Obl
     statement, dated after a completion changes nothing (states report stockpiles they have
     already destroyed, and say they have no mined areas once cleared); an extension, or a
     source saying the deadline was missed, re-opens a completed obligation (new mined areas or
-    stocks found later). A request for an extension decides nothing: it is pending until an
-    extension is granted or the obligation is completed."""
+    stocks found later). A request decides nothing: it is pending until an extension or a completion."""
     deadline: date | None = original
     completed: date | None = None
     deciding: ObligationFact | None = None
