@@ -124,7 +124,8 @@ class ObligationEvent(Model):
     kind: Mapped[str] = mapped_column(sa.String(30))
     date: Mapped[date | None]
     date_precision: Mapped[str] = mapped_column(sa.String(5), default="day")
-    deadline: Mapped[Day | None]  # extension_granted only: the new Article 5 deadline
+    # extension_granted: the new Article 5 deadline; extension_requested: the one asked for
+    deadline: Mapped[Day | None]
     quote: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     curator_notes: Mapped[str | None] = mapped_column(sa.Text)  # internal: never in a snapshot or a public answer

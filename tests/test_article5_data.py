@@ -22,8 +22,9 @@ def test_counts_of_extensions_and_of_dated_events():
     change in either number should come with a source, so this test names it."""
     kinds = Counter(e["kind"] for e in EVENTS.values())
     assert kinds["extension_granted"] == 91
-    assert sum(e["date"] is not None for e in EVENTS.values()) == 523
-    assert len(EVENTS) == 543
+    assert kinds["extension_requested"] == 45
+    assert sum(e["date"] is not None for e in EVENTS.values()) == 568
+    assert len(EVENTS) == 588
 
 
 def test_at_most_20_events_are_undated_and_each_says_why():
@@ -41,6 +42,37 @@ def test_every_extension_has_a_new_deadline_after_its_decision_or_says_why_not()
             assert event["notes"], event["id"]
         elif event["date"] is not None:
             assert event["deadline"] > event["date"], event["id"]
+
+
+# Requests with no decision in any source read (seed_data/README.md, Article 5: not found): each is pending
+# today. Every other recorded request was decided by an extension dated after it.
+PENDING_TODAY = {
+    "AO": ("apmbc-ao-art5-extension-requested-3", None),  # presented at the 22MSP, 1 December 2025 (ANGOP)
+    "CD": ("apmbc-cd-art5-extension-requested-5", None),  # Mine Action Review, Clearing the Mines 2025
+    "EC": ("apmbc-ec-art5-extension-requested-5", "2027-12-31"),  # "submitted on 7 July 2025" (Mine Action Review)
+    "ET": ("apmbc-et-art5-extension-requested-3-revised", "2030-12-31"),  # revised request of 7 August 2025
+    "RS": ("apmbc-rs-art5-extension-requested-4", None),  # submitted March 2024 (Serbian Mine Action Centre)
+    "SO": ("apmbc-so-art5-extension-requested-1", None),  # April 2021 (the request; Mine Action Review)
+}
+
+
+def test_only_the_requests_without_a_decision_found_are_pending_today(client):
+    pending = {}
+    for state in sorted({e["state_iso2"] for e in EVENTS.values() if e["kind"] == "extension_requested"}):
+        body = client.get(f"/api/v1/countries/{state}/obligations?as_of={TODAY}").get_json()
+        request = body["obligations"]["mine_clearance"]["pending_request"]
+        if request:
+            pending[state] = (request["id"], request["requested_deadline"])
+    assert pending == PENDING_TODAY
+
+
+def test_a_request_is_dated_before_the_extension_that_decided_it():
+    """Ethiopia asked on 31 March 2019 (ISU) and the Fourth Review Conference decided in November 2019."""
+    for event in EVENTS.values():
+        if event["kind"] == "extension_requested" and event["deadline"] is not None:
+            assert event["deadline"] > event["date"], event["id"]
+    asked, granted = EVENTS["apmbc-et-art5-extension-requested-2"], EVENTS["apmbc-et-art5-extension-granted-2"]
+    assert asked["date"].isoformat() == "2019-03-31" and granted["date"] > asked["date"]
 
 
 def test_the_contamination_fixture_is_sourced():

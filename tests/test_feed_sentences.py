@@ -226,6 +226,14 @@ def test_policy_headline_is_as_precise_as_the_date(name, dimension, position, da
     # apmbc-cy-art5-extension-granted-2: 4 December 2015, new deadline not in the sources (null)
     ("Cyprus", 5, "extension_granted", date(2015, 12, 4), "day", None,
      "Cyprus was granted an extension of its Article 5 (mine clearance) deadline on 4 December 2015"),
+    # apmbc-et-art5-extension-requested-3: 31 March 2025, deadline asked for 31 December 2030
+    ("Ethiopia", 5, "extension_requested", date(2025, 3, 31), "day", date(2030, 12, 31),
+     "Ethiopia requested an extension of its Article 5 (mine clearance) deadline on 31 March 2025, "
+     "to 31 December 2030"),
+    # Hypothetical: a request dated to the month, with no deadline asked for in the sources
+    ("Democratic Republic of the Congo", 5, "extension_requested", date(2025, 3, 1), "month", None,
+     "The Democratic Republic of the Congo requested an extension of its Article 5 (mine clearance) deadline "
+     "in March 2025"),
     # apmbc-ad-art4-no-obligation and apmbc-ad-art5-no-obligation: 12 July 2000
     ("Andorra", 4, "no_obligation", date(2000, 7, 12), "day", None,
      "Andorra stated it has no Article 4 (stockpile destruction) obligation on 12 July 2000"),

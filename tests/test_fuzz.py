@@ -55,8 +55,9 @@ CROSS_FIELD_RULES = {
     "conflict_ended needs armed_conflict_hold: true.",
     "Only an Article 5 deadline can be extended.",
     "An extension_granted needs the new deadline, or a note saying it is unknown.",
-    "Only an extension_granted sets a deadline.",
+    "Only an extension_granted or extension_requested sets a deadline.",
     "The new deadline must be after the decision date.",
+    "The deadline requested must be after the request.",
 }
 # No shrinking: one failing request is reported as generated (shrinking a write replays hundreds).
 PHASES = [Phase.explicit, Phase.generate]

@@ -82,7 +82,10 @@ def test_an_edit_is_a_typed_correction_and_a_prune_removes(empty_app, seed_dir):
     ({"article": 4}, "field 'kind': Only an Article 5 deadline can be extended."),
     ({"deadline": None, "notes": None}, "field 'deadline': An extension_granted needs the new deadline, or a note"),
     ({"deadline": "2010-01-01"}, "field 'deadline': The new deadline must be after the decision date."),
-    ({"kind": "completed"}, "field 'deadline': Only an extension_granted sets a deadline."),
+    ({"kind": "completed"}, "field 'deadline': Only an extension_granted or extension_requested sets a deadline."),
+    ({"kind": "extension_requested", "article": 4}, "field 'kind': Only an Article 5 deadline can be extended."),
+    ({"kind": "extension_requested", "deadline": "2010-01-01"},
+     "field 'deadline': The deadline requested must be after the request."),
     ({"date": None}, "field 'notes': An unknown date needs a note"),
     ({"sources": ["no-such-source"]}, "field 'sources': unknown source 'no-such-source'"),
     ({"sources": []}, "field 'sources': Cite at least one source."),
@@ -118,6 +121,29 @@ def test_mine_clearance_on_a_date(client, as_of, status, deadline, completed, de
     assert (clearance["article"], clearance["original_deadline"]) == (5, "2009-03-01")
     assert (clearance["status"], clearance["deadline"], clearance["completed"], clearance["decided_by"]) == \
         (status, deadline, completed, decided_by)
+
+
+def test_a_request_is_pending_until_decided_and_moves_no_deadline(empty_app, seed_dir):
+    request = fact("apmbc-ca-art5-extension-requested", "CA", 5, "extension_requested", "2013-03-31",
+                   date_precision="month", deadline="2019-12-31")
+    decision = fact("apmbc-ca-art5-extension-2", "CA", 5, "extension_granted", "2014-06-27", deadline="2019-12-31")
+    write_obligations(seed_dir, [*CANADA, request, decision])
+    assert seed(empty_app, seed_dir).exit_code == 0
+    client = empty_app.test_client()
+    pending = obligations(client, "CA", "2014-01-02")["mine_clearance"]
+    assert (pending["status"], pending["deadline"], pending["decided_by"]) == \
+        ("deadline_passed", "2014-01-01", "apmbc-ca-art5-extension")
+    assert pending["pending_request"] == {"id": "apmbc-ca-art5-extension-requested", "date": "2013-03-31",
+                                          "date_precision": "month", "requested_deadline": "2019-12-31"}
+    assert pending["events"][-1]["kind"] == "extension_requested"
+    assert pending["events"][-1]["deadline"] == "2019-12-31"
+    decided = obligations(client, "CA", "2014-06-27")["mine_clearance"]
+    assert (decided["status"], decided["deadline"], decided["pending_request"]) == ("in_progress", "2019-12-31", None)
+    assert obligations(client, "CA", "2013-03-30")["mine_clearance"]["pending_request"] is None
+    from flask.testing import FlaskClient
+    page = FlaskClient(empty_app, empty_app.response_class).get("/countries/CA?as_of=2014-01-02")
+    assert ("1 January 2014 (extended from 1 March 2009). An extension to 31 December 2019 was requested in March "
+            "2013; no decision on it is recorded") in " ".join(page.get_data(as_text=True).split())
 
 
 def test_events_are_those_known_on_the_date_then_the_undated_ones_with_their_sources(client):

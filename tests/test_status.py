@@ -196,6 +196,42 @@ def test_an_extension_whose_new_deadline_is_unknown_leaves_the_status_unknown_un
     assert s.obligation_on(ORIGINAL, events, date(2015, 9, 17)).status == s.COMPLETED
 
 
+def test_a_request_changes_neither_deadline_nor_status_and_is_pending_until_decided():
+    """Ethiopia's pattern: the deadline passes while a request awaits the Meeting's decision."""
+    granted, asked = date(2020, 12, 31), date(2025, 12, 31)
+    request = event(s.EXTENSION_REQUESTED, date(2020, 3, 31), deadline=asked)
+    events = [event(s.OBLIGATION_REPORTED, date(2001, 3, 30)), request,
+              event(s.EXTENSION_GRANTED, date(2021, 11, 19), deadline=asked)]
+    assert s.obligation_on(ORIGINAL, events, date(2020, 3, 30)).pending_request is None
+    on_request = s.obligation_on(ORIGINAL, events, date(2020, 3, 31))
+    assert on_request == s.ObligationState(s.DEADLINE_PASSED, ORIGINAL, None, events[0].id, request)
+    assert s.obligation_on(ORIGINAL, events[:2], granted + DAY).pending_request == request
+    decided = s.obligation_on(ORIGINAL, events, date(2021, 11, 19))
+    assert decided == s.ObligationState(s.IN_PROGRESS, asked, None, events[2].id, None)
+
+
+def test_a_request_decided_the_same_day_is_not_pending_and_the_latest_request_is_the_one_pending():
+    first = event(s.EXTENSION_REQUESTED, date(2008, 3, 31), deadline=date(2014, 3, 1), ident="first")
+    granted = event(s.EXTENSION_GRANTED, date(2008, 3, 31), deadline=date(2014, 3, 1))
+    second = event(s.EXTENSION_REQUESTED, date(2013, 3, 31), deadline=date(2018, 3, 1), ident="second")
+    revised = event(s.EXTENSION_REQUESTED, date(2013, 8, 7), deadline=date(2019, 3, 1), ident="revised")
+    events = [second, revised, granted, first]
+    assert s.obligation_on(ORIGINAL, events, date(2008, 3, 31)).pending_request is None
+    assert s.obligation_on(ORIGINAL, events, date(2013, 4, 1)).pending_request == second
+    assert s.obligation_on(ORIGINAL, events, date(2013, 8, 7)).pending_request == revised
+
+
+def test_a_completion_ends_a_pending_request_and_a_request_alone_decides_nothing():
+    request = event(s.EXTENSION_REQUESTED, date(2008, 3, 31), deadline=date(2014, 3, 1))
+    assert s.obligation_on(ORIGINAL, [request], date(2010, 1, 1)) == \
+        s.ObligationState(s.UNKNOWN, ORIGINAL, None, None, request)
+    completed = s.obligation_on(ORIGINAL, [request, event(s.COMPLETED, date(2009, 1, 1))], date(2010, 1, 1))
+    assert (completed.status, completed.pending_request) == (s.COMPLETED, None)
+    reported = s.obligation_on(ORIGINAL, [request, event(s.OBLIGATION_REPORTED, date(2009, 1, 1)),
+                                          event(s.DEADLINE_MISSED, date(2009, 3, 2))], date(2010, 1, 1))
+    assert (reported.status, reported.pending_request) == (s.DEADLINE_MISSED, request)
+
+
 def test_the_latest_extension_decided_by_as_of_is_the_deadline():
     events = [event(s.EXTENSION_GRANTED, date(2008, 11, 28), deadline=date(2014, 3, 1)),
               event(s.EXTENSION_GRANTED, date(2013, 12, 6), deadline=date(2014, 12, 31))]

@@ -102,7 +102,18 @@ class ObligationOut(Schema):
     status = fields.String()
     completed = fields.Date(allow_none=True)
     decided_by = fields.String(allow_none=True)
+    pending_request = fields.Method("_pending_request")
     events = fields.List(fields.Nested(ObligationEventOut))
+
+    @staticmethod
+    def _pending_request(obj: Any) -> dict[str, Any] | None:
+        """The extension request not yet decided on the day (Article 5), as the event that states it."""
+        pending = obj.state.pending_request
+        if pending is None:
+            return None
+        event = next(e for e in obj.events if e.id == pending.id)
+        return {"id": event.id, "date": event.date.isoformat(), "date_precision": event.date_precision,
+                "requested_deadline": event.deadline and event.deadline.isoformat()}
 
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
         source = obj.state if attr in ("deadline", "status", "completed", "decided_by") else obj

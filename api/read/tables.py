@@ -156,8 +156,9 @@ EXPORT_TABLES = {table.name: table for table in (
         need("kind", "string", "What the source says happened.", enum=status.OBLIGATION_KINDS),
         Column("date", "date", "Date of the event.", missing="Date unknown (see notes); an undated event "
                "decides no status."), PRECISION,
-        Column("deadline", "date", "extension_granted only: the new Article 5 deadline.",
-               missing="Not an extension, or no source gives the new deadline."),
+        Column("deadline", "date", "extension_granted: the new Article 5 deadline; extension_requested: the "
+               "deadline the state asked for (a request changes no deadline or status until it is granted).",
+               missing="Neither an extension nor a request, or no source gives the deadline."),
         Column("quote", "string", "Exact words from a cited source."), Column("notes", "string", "Notes for readers."),
         CONFIDENCE, SOURCES),
         ("id",), derived_rows.records("obligation_events"), {"iso3": STATE_FK}),
@@ -219,8 +220,8 @@ EXPORT_TABLES = {table.name: table for table in (
                    "are statuses of their own; after obligation_reported or extension_granted the obligation is "
                    "in_progress until the deadline in force, then deadline_passed. A report dated after a "
                    "completion re-opens nothing; an extension or a missed deadline re-opens a completed "
-                   "obligation. Same-day events are read in the order report, missed deadline, extension, "
-                   "completion."),
+                   "obligation. An extension_requested decides nothing. Same-day events are read in the order "
+                   "report, request, missed deadline, extension, completion."),
     Table("country_year", "A country-year panel for the Mine Ban Treaty: one row per state per year from "
           f"{FIRST_YEAR} (or the year it came to exist) to the year of `as_of` (default today; at most the year after "
           "the release), as things stood on 31 December (or on `as_of` in its own year).", _derived(

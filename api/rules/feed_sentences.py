@@ -79,6 +79,9 @@ def obligation_headline(name: str, article: int, kind: str, day: date, precision
         case "extension_granted":
             until = f", to {on_date(deadline)[3:]}" if deadline else ""
             return f"{subject} was granted an extension of its {duty} deadline {when}{until}"
+        case "extension_requested":
+            asked = f", to {on_date(deadline)[3:]}" if deadline else ""
+            return f"{subject} requested an extension of its {duty} deadline {when}{asked}"
         case "no_obligation":
             return f"{subject} stated it has no {duty} obligation {when}"
         case "obligation_reported":

@@ -208,19 +208,20 @@ def status_on(timeline: list[Transition], on: date, existence: Existence = ALWAY
 STOCKPILE_DESTRUCTION, MINE_CLEARANCE = 4, 5
 OBLIGATION_MONTHS = {STOCKPILE_DESTRUCTION: 48, MINE_CLEARANCE: 120}
 
-NO_OBLIGATION = "no_obligation"
-OBLIGATION_REPORTED = "obligation_reported"
-EXTENSION_GRANTED = "extension_granted"
-COMPLETED = "completed"
-DEADLINE_MISSED = "deadline_missed"
-OBLIGATION_KINDS = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_GRANTED, COMPLETED, DEADLINE_MISSED)
-# Events of the same day are read in this order: a report, a missed deadline, an extension
-# that remedies it, then a completion.
-SAME_DAY_ORDER = (NO_OBLIGATION, OBLIGATION_REPORTED, DEADLINE_MISSED, EXTENSION_GRANTED, COMPLETED)
+NO_OBLIGATION, OBLIGATION_REPORTED = "no_obligation", "obligation_reported"
+EXTENSION_REQUESTED, EXTENSION_GRANTED = "extension_requested", "extension_granted"
+COMPLETED, DEADLINE_MISSED = "completed", "deadline_missed"
+OBLIGATION_KINDS = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_REQUESTED, EXTENSION_GRANTED, COMPLETED,
+                    DEADLINE_MISSED)
+DEADLINE_KINDS = frozenset({EXTENSION_REQUESTED, EXTENSION_GRANTED})
+# Events of the same day are read in this order: a report, a request, a missed deadline, an
+# extension that decides the request or remedies the miss, then a completion.
+SAME_DAY_ORDER = (NO_OBLIGATION, OBLIGATION_REPORTED, EXTENSION_REQUESTED, DEADLINE_MISSED, EXTENSION_GRANTED,
+                  COMPLETED)
+CLOSES_REQUEST = frozenset({EXTENSION_GRANTED, COMPLETED})
 OPEN_KINDS = frozenset({OBLIGATION_REPORTED, EXTENSION_GRANTED})
 
-UNKNOWN = "unknown"
-IN_PROGRESS = "in_progress"
+UNKNOWN, IN_PROGRESS = "unknown", "in_progress"
 # The deadline in force has passed and the data records neither completion nor an extension.
 # Not a finding of non-compliance: that is `deadline_missed`, which only a source can state.
 DEADLINE_PASSED = "deadline_passed"
@@ -229,8 +230,8 @@ OBLIGATION_STATUSES = (UNKNOWN, NO_OBLIGATION, IN_PROGRESS, COMPLETED, DEADLINE_
 
 @dataclass(frozen=True)
 class ObligationFact:
-    """One dated (or undated) fact about a state's Article 4 or 5 obligation.
-    `deadline` is the new deadline an extension_granted event sets."""
+    """One dated (or undated) fact about a state's Article 4 or 5 obligation; `deadline` is
+    the one an extension_granted sets, or an extension_requested asks for."""
     id: str
     kind: str
     date: date | None
@@ -239,12 +240,13 @@ class ObligationFact:
 
 @dataclass(frozen=True)
 class ObligationState:
-    """An obligation on one date: its status, the deadline in force, when it was completed
-    (None when it is not, or was re-opened), and the event that decided the status."""
+    """An obligation on one date: status, deadline in force, when it was completed (None when not,
+    or re-opened), the event that decided the status, and the request not yet decided, if any."""
     status: str
     deadline: date | None
     completed: date | None
     decided_by: str | None
+    pending_request: ObligationFact | None = None
 
 
 def original_deadline(in_force: date, article: int) -> date:
@@ -265,11 +267,17 @@ def obligation_on(original: date, events: list[ObligationFact], on: date) -> Obl
     statement, dated after a completion changes nothing (states report stockpiles they have
     already destroyed, and say they have no mined areas once cleared); an extension, or a
     source saying the deadline was missed, re-opens a completed obligation (new mined areas or
-    stocks found later)."""
+    stocks found later). A request decides nothing: it is pending until an extension or a completion."""
     deadline: date | None = original
     completed: date | None = None
     deciding: ObligationFact | None = None
+    pending: ObligationFact | None = None
     for event in _events_until(events, on):
+        if event.kind == EXTENSION_REQUESTED:
+            pending = event
+            continue
+        if event.kind in CLOSES_REQUEST:
+            pending = None
         if event.kind in (OBLIGATION_REPORTED, NO_OBLIGATION) and completed is not None:
             continue  # a later report, or "no mined areas" after clearing them, confirms the completion
         if event.kind == EXTENSION_GRANTED:
@@ -280,8 +288,8 @@ def obligation_on(original: date, events: list[ObligationFact], on: date) -> Obl
             completed = event.date
         deciding = event
     if deciding is None:
-        return ObligationState(UNKNOWN, deadline, None, None)
-    return ObligationState(_status_after(deciding.kind, deadline, on), deadline, completed, deciding.id)
+        return ObligationState(UNKNOWN, deadline, None, None, pending)
+    return ObligationState(_status_after(deciding.kind, deadline, on), deadline, completed, deciding.id, pending)
 
 
 def _status_after(kind: str, deadline: date | None, on: date) -> str:

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.rules.status import (
     ACTION_KINDS,
+    DEADLINE_KINDS,
     EXTENSION_GRANTED,
     MINE_BAN_TREATY,
     MINE_CLEARANCE,
@@ -141,15 +142,17 @@ class ObligationEventIn(Cited):
         if data["date"] is None and not data.get("notes"):
             raise ValidationError("An unknown date needs a note saying what is unknown.", "notes")
         extension = data["kind"] == EXTENSION_GRANTED
-        if extension and data["article"] != MINE_CLEARANCE:
+        if data["kind"] in DEADLINE_KINDS and data["article"] != MINE_CLEARANCE:
             raise ValidationError("Only an Article 5 deadline can be extended.", "kind")
         if extension and data["deadline"] is None and not data.get("notes"):
             raise ValidationError("An extension_granted needs the new deadline, or a note saying it is unknown.",
                                   "deadline")
-        if not extension and data["deadline"] is not None:
-            raise ValidationError("Only an extension_granted sets a deadline.", "deadline")
+        if data["kind"] not in DEADLINE_KINDS and data["deadline"] is not None:
+            raise ValidationError("Only an extension_granted or extension_requested sets a deadline.", "deadline")
         if extension and None not in (data["date"], data["deadline"]) and data["deadline"] <= data["date"]:
             raise ValidationError("The new deadline must be after the decision date.", "deadline")
+        if not extension and None not in (data["date"], data["deadline"]) and data["deadline"] <= data["date"]:
+            raise ValidationError("The deadline requested must be after the request.", "deadline")
 
 
 class ProducerListIn(Cited):
