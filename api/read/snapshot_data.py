@@ -80,7 +80,7 @@ class Snapshot:
 SIZE_FACTOR = 2
 
 
-def _parse(payload: bytes) -> dict[str, list[Record]]:
+def _parse(payload: str) -> dict[str, list[Record]]:
     """The version's tables, each JSON object read straight into a Record (no dict per record),
     with equal dates and short strings (codes, kinds, marks) shared between records."""
     days: dict[str, date] = {}
@@ -134,19 +134,25 @@ def _cite(records: list[Record], sources: dict[str, Record]) -> list[Record]:
     return records
 
 
+def _text(stored: bytes) -> str:
+    """A stored snapshot's JSON as text (ASCII: json.dumps escapes the rest). Decoded at once so
+    that the decompressed bytes are not held beside the text while it is parsed (at 100x: 22 MB)."""
+    return zlib.decompress(stored).decode("ascii")
+
+
 def build(version: StoredVersion, bases: Sequence[bytes] = ()) -> Snapshot:
     """The snapshot of a version (a DatasetVersion, or a row of its version, loaded_at and snapshot).
     `bases`: when its own holds only the records written since its `snapshot_base`, the stored
     snapshots it is read from (database.stored_bases): a full one, then changes, oldest first."""
-    payload = zlib.decompress(version.snapshot)
+    payload = _text(version.snapshot)
     tables = _parse(payload)
     if bases:
-        full, *changes = [zlib.decompress(stored) for stored in bases]
+        full, *changes = map(_text, bases)
         written: dict[str, list[Record]] = {}
         for records in [*map(_parse, changes), tables]:  # the few written records first, the full tables once
             written = merged(written, records, getattr)
         tables = merged(_parse(full), written, getattr)
-        payload += full + b"".join(changes)  # for the size estimate only
+        payload += full + "".join(changes)  # for the size estimate only
     sources = {r.id: r for r in tables["source"]}
     states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
     for state in states:
