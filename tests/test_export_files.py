@@ -62,12 +62,13 @@ def test_a_package_for_a_new_day_rebuilds_only_the_dated_tables(pair, tmp_path):
 
 
 def test_the_directory_stays_within_its_bound(app_factory, tmp_path):
-    bound = 600_000
+    bound = 1_500_000  # a package is about 0.6 MB: two fit, ten do not
     client = app_factory(EXPORT_CACHE_DIR=str(tmp_path / "kept"), EXPORT_CACHE_BYTES=bound).test_client()
     for year in range(2000, 2010):
         assert client.get(f"/api/v1/exports/datapackage.zip?as_of={year}-01-01").status_code == 200
         files = [p for p in (tmp_path / "kept").iterdir() if not p.name.endswith(".sha256")]
         assert files and sum(p.stat().st_size for p in files) <= bound
+    assert len(files) < 10  # older packages were dropped
     # every file that is kept has its fingerprint beside it, and no temporary file is left
     names = {p.name for p in (tmp_path / "kept").iterdir()}
     assert all(f"{name}.sha256" in names for name in names if not name.endswith(".sha256"))
