@@ -116,7 +116,8 @@ def test_obligation_status_is_what_the_api_computes(client):
         by_state.setdefault(row["iso3"], {})[row["article"]] = row
     assert len(by_state) > 150 and all(len(articles) == 2 for articles in by_state.values())
     assert {row["status"] for row in rows} >= {"completed", "no_obligation"}
-    for iso3 in sorted(by_state)[::10] + ["CAN", "FIN", "UKR"]:
+    assert any(row["pending_request"] for row in rows)  # Ethiopia's 2025 request, among others
+    for iso3 in sorted(by_state)[::10] + ["CAN", "ETH", "FIN", "UKR"]:
         answer = client.get(f"/api/v1/countries/{iso3}/obligations?as_of={DAY}").get_json()["obligations"]
         for article, key in ((4, "stockpile_destruction"), (5, "mine_clearance")):
             row, api = by_state[iso3][article], answer[key]
@@ -125,6 +126,7 @@ def test_obligation_status_is_what_the_api_computes(client):
             assert (row["original_deadline"], row["deadline"], row["status"], row["completed"], row["decided_by"]) \
                 == (api["original_deadline"], api["deadline"], api["status"], api["completed"], api["decided_by"])
             assert row["events"] == len(api["events"]) and row["as_of"] == DAY
+            assert row["pending_request"] == (api["pending_request"] or {}).get("id"), iso3
     never = {s["iso3"] for s in json.loads(client.get("/api/v1/exports/states.json").data)} - set(by_state)
     assert never  # states never bound have no obligation rows (the United States among them)
     for iso3 in sorted(never)[:3]:

@@ -72,6 +72,7 @@ def obligation_status(snapshot: Snapshot, day: date) -> Iterator[dict[str, Any]]
                    "entry_into_force": found.entry_into_force, "withdrawal_effective": found.withdrawal_effective,
                    "original_deadline": obligation.original_deadline, "deadline": computed.deadline,
                    "status": computed.status, "completed": computed.completed, "decided_by": computed.decided_by,
+                   "pending_request": computed.pending_request.id if computed.pending_request else None,
                    "events": len(obligation.events)}
 
 

@@ -212,9 +212,14 @@ EXPORT_TABLES = {table.name: table for table in (
                missing="Not completed, or re-opened (an extension or missed deadline after completion)."),
         Column("decided_by", "string", "The obligation event (table `obligations`) that decided the status.",
                missing="No dated event yet: status unknown."),
+        Column("pending_request", "string", "Article 5: the extension request (table `obligations`, kind "
+               "extension_requested) that no extension granted or completion dated after it has decided by "
+               "`as_of`; it changes neither `deadline` nor `status`.",
+               missing="No undecided request on record (always so for Article 4)."),
         need("events", "integer", "How many of the state's events for this article are known by then "
              "(dated up to the day, and undated ones).")),
-        ("iso3", "article"), derived_rows.obligation_status, {"iso3": STATE_FK, "decided_by": ("obligations", "id")},
+        ("iso3", "article"), derived_rows.obligation_status, {"iso3": STATE_FK, "decided_by": ("obligations", "id"),
+                                                              "pending_request": ("obligations", "id")},
         dated=True,
         derivation="The latest dated event up to the day decides: completed, no_obligation and deadline_missed "
                    "are statuses of their own; after obligation_reported or extension_granted the obligation is "
