@@ -145,14 +145,14 @@ def build(version: StoredVersion, bases: Sequence[bytes] = ()) -> Snapshot:
     `bases`: when its own holds only the records written since its `snapshot_base`, the stored
     snapshots it is read from (database.stored_bases): a full one, then changes, oldest first."""
     payload = _text(version.snapshot)
-    tables = _parse(payload)
+    size, tables = len(payload), _parse(payload)
     if bases:
         full, *changes = map(_text, bases)
+        size += len(full) + sum(map(len, changes))
         written: dict[str, list[Record]] = {}
         for records in [*map(_parse, changes), tables]:  # the few written records first, the full tables once
             written = merged(written, records, getattr)
         tables = merged(_parse(full), written, getattr)
-        payload += full + "".join(changes)  # for the size estimate only
     sources = {r.id: r for r in tables["source"]}
     states = sorted(_cite(tables["state"], sources), key=lambda s: s.name)
     for state in states:
@@ -160,7 +160,7 @@ def build(version: StoredVersion, bases: Sequence[bytes] = ()) -> Snapshot:
         state.search_text = "|".join(fold(name) for name in names)
     order = lambda r: (r.date or date.max, r.id) if hasattr(r, "kind") else (r.effective, r.id)
     return Snapshot(
-        version=version.version, released=version.loaded_at, sources=sources, size=SIZE_FACTOR * len(payload),
+        version=version.version, released=version.loaded_at, sources=sources, size=SIZE_FACTOR * size,
         treaties={r.slug: r for r in _cite(tables["treaty"], sources)},
         states={s.iso2: s for s in states},
         treaty_actions=sorted(_cite(tables["treaty_action"], sources), key=order),

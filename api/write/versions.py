@@ -103,8 +103,12 @@ def _latest_head() -> DatasetVersion | None:
 def content_sums(tables: dict[str, list[dict]]) -> dict[str, str]:
     """Per table, the sum modulo 2**256 of its records' SHA-256 hashes (hex): a hash of the table's
     records that a write updates from the records it changed alone (subtract the old, add the new)."""
-    return {table: f"{sum(map(functools.partial(_record_hash, table), records)) % MODULUS:064x}"
+    return {table: _hex_sum(sum(map(functools.partial(_record_hash, table), records)))
             for table, records in tables.items()}
+
+
+def _hex_sum(total: int) -> str:
+    return f"{total % MODULUS:064x}"
 
 
 def _record_hash(table: str, record: dict) -> int:
@@ -154,18 +158,17 @@ def record_written(table: str, before: dict | None, after: dict, changes: list[d
     previous = _latest_head()
     if previous is None or previous.content_sums is None:  # nothing to build on: store every table
         return record_version(changes)
-    sums = {name: int(value, 16) for name, value in previous.content_sums.items()}
-    sums[table] = (sums.get(table, 0) - (_record_hash(table, before) if before else 0)
-                   + _record_hash(table, after)) % MODULUS
-    hex_sums = {name: f"{value:064x}" for name, value in sums.items()}
-    content_hash = _unique(_sums_hash(hex_sums), previous)
+    sums = dict(previous.content_sums)  # only the written table's sum changes
+    sums[table] = _hex_sum(int(sums.get(table, "0"), 16) - (_record_hash(table, before) if before else 0)
+                           + _record_hash(table, after))
+    content_hash = _unique(_sums_hash(sums), previous)
     written = {table: [after]}
     base, since_base = previous.version, written
     if previous.snapshot_base is not None:
         stored = json.loads(zlib.decompress(previous.snapshot))
         if sum(map(len, stored.values())) < CHANGES_PER_VERSION:
             base, since_base = previous.snapshot_base, merged(stored, written, getitem)
-    version = _publish(previous, content_hash, hex_sums, changes, zlib.compress(_payload(since_base), 9), base)
+    version = _publish(previous, content_hash, sums, changes, zlib.compress(_payload(since_base), 9), base)
     purge.schedule(db.session(), purge.keys_for(changes, written), version.version)
     return version
 
